@@ -1,0 +1,49 @@
+# Every target does its own set-up on a fresh machine (only Python 3.11, Node and npm present)
+# and skips it when nothing changed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Node 20 is past its end of life: keep jsii's banner out of every command's output.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# No network but the package registries: the CLI must not phone home.
+export CDK_DISABLE_CLI_TELEMETRY := true
+export CDK_DISABLE_VERSION_CHECK := true
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: all synth test lint typecheck unit bench clean
+
+all: test
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: $(VENV)/.installed node_modules/.installed
+	npx cdk synth --no-notices --quiet
+	@ls cdk.out/*.template.json
+
+unit: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+test: lint typecheck unit
+
+bench: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf cdk.out $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
