@@ -1,0 +1,786 @@
+"""Analysis jobs: one construct per Comprehend job type, started by a custom resource.
+
+``AnalysisJob`` owns everything the types share: prop validation, the Start*Job request,
+the caller's IAM (registered with the stack's shared provider) and the one
+``Custom::ComprehendAnalysisJob`` resource a job adds to the template. The subclasses only
+add their type's own fields. Which fields a type accepts, whether it has VPC and volume-key
+support and whether it can be stopped all come from the job-type table
+(``comprehend_jobs.job_types``), which the handler reads too.
+
+Custom resource contract (the handler and the ``comprehend-jobs`` command rely on it):
+type ``Custom::ComprehendAnalysisJob``; properties ``JobType`` (the API stem), ``Request``
+(the Start<JobType>Job body with the API's own field names), ``StopOnDelete``,
+``WaitForCompletion`` and, when given, ``RerunToken``; physical ID = the job ARN;
+attributes ``JobId``, ``JobArn``, ``JobStatus`` and, for waiting jobs, ``OutputS3Uri``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from aws_cdk import CustomResource, Stack, Token
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from comprehend_jobs import api_model
+from comprehend_jobs.input_options import DocumentReader, InputFormat
+from comprehend_jobs.job_types import (
+    DOCUMENT_CLASSIFICATION,
+    DOMINANT_LANGUAGE_DETECTION,
+    ENTITIES_DETECTION,
+    EVENTS_DETECTION,
+    KEY_PHRASES_DETECTION,
+    PII_ENTITIES_DETECTION,
+    SENTIMENT_DETECTION,
+    TARGETED_SENTIMENT_DETECTION,
+    TOPICS_DETECTION,
+    JobType,
+)
+from comprehend_jobs.provider import JobProvider
+from comprehend_jobs.validation import Problems, is_unresolved
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from comprehend_jobs.data_access_role import DataAccessRole
+    from comprehend_jobs.encryption import JobEncryption
+    from comprehend_jobs.network import JobNetwork
+    from comprehend_jobs.storage import JobStorage
+
+#: The CloudFormation resource type of every job (public contract).
+RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
+#: Comprehend allows 50 tags per resource.
+MAX_TAGS = 50
+#: The model-source field -> the botocore shape that constrains it.
+_MODEL_SHAPES = {
+    "EntityRecognizerArn": "EntityRecognizerArn",
+    "DocumentClassifierArn": "DocumentClassifierArn",
+    "FlywheelArn": "ComprehendFlywheelArn",
+}
+_ARN_REGION = re.compile(r"^arn:[^:]+:comprehend:([^:]*):")
+
+
+class JobProps(TypedDict, total=False):
+    """Props every job type accepts (see ``AnalysisJob`` for each one's meaning)."""
+
+    storage: JobStorage
+    role: DataAccessRole
+    encryption: JobEncryption | None
+    network: JobNetwork | None
+    job_name: str | None
+    tags: Mapping[str, str] | None
+    stop_on_delete: bool
+    wait_for_completion: bool
+    rerun_token: str | None
+    input_format: InputFormat | str | None
+
+
+class AnalysisJob(Construct):
+    """An Amazon Comprehend asynchronous analysis job, started when the stack deploys.
+
+    Use the subclass for the job type (``EntityRecognitionJob``,
+    ``DocumentClassificationJob``, ...). Every prop is checked before anything is created;
+    all problems are reported together in one ``PropValidationError`` (a ``ValueError``).
+
+    :param storage: where the job reads its input and writes its output.
+    :param role: the DataAccessRole Comprehend assumes to read, write, use the keys and the
+        VPC. The job adds its job type to the role's trust policy.
+    :param encryption: the job's keys: ``VolumeKmsKeyId`` (for types that accept it; others
+        ignore the volume key) and ``OutputDataConfig.KmsKeyId``. Default: no customer
+        managed keys (the buckets' own encryption still applies).
+    :param network: run the job in these VPC subnets and security groups. Default: the job
+        runs outside any VPC. Not accepted by PII and events jobs (the API has no VpcConfig).
+    :param job_name: the job's name, unique in the account and Region (1-256 characters:
+        letters, numbers, spaces and ``_.:/=+-%@``). Default: derived by the handler from the
+        stack name and the resource's logical ID, with a suffix unique per start.
+    :param tags: tags for the job (at most 50). Default: none.
+    :param stop_on_delete: stop the job when the resource is deleted, if it is still
+        running and the type can be stopped. Default: True.
+    :param wait_for_completion: keep the deployment waiting until the job ends (at most 1
+        hour; a FAILED or STOPPED job fails the deployment). Default: False.
+    :param rerun_token: change this value to start the job again with the same request.
+        Default: none (only a changed request starts a new job).
+    :param input_format: ``ONE_DOC_PER_FILE`` or ``ONE_DOC_PER_LINE``. Default: the
+        service's default (one document per line).
+    """
+
+    #: The job type this class starts; subclasses set it.
+    job_type: JobType
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        job_type: JobType,
+        storage: JobStorage,
+        role: DataAccessRole,
+        encryption: JobEncryption | None = None,
+        network: JobNetwork | None = None,
+        job_name: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        stop_on_delete: bool = True,
+        wait_for_completion: bool = False,
+        rerun_token: str | None = None,
+        input_format: InputFormat | str | None = None,
+        document_reader: DocumentReader | None = None,
+        language_code: str | None = None,
+        model_source: tuple[str, str] | None = None,
+        type_fields: Mapping[str, Any] | None = None,
+        problems: Problems | None = None,
+    ) -> None:
+        problems = problems or Problems(type(self).__name__)
+        input_format = input_format.value if isinstance(input_format, Enum) else input_format
+        _check_common(
+            problems,
+            job_type=job_type,
+            storage=storage,
+            role=role,
+            network=network,
+            job_name=job_name,
+            tags=tags,
+            input_format=input_format,
+            document_reader=document_reader,
+            language_code=language_code,
+            model_source=model_source,
+            scope=scope,
+        )
+        problems.raise_if_any()
+        super().__init__(scope, id)
+        self.job_type = job_type
+        self.storage = storage
+        self.role = role
+        self.encryption = encryption
+        self.network = network
+
+        request = _build_request(
+            job_type=job_type,
+            storage=storage,
+            role_arn=role.role_arn,
+            encryption=encryption,
+            network=network,
+            job_name=job_name,
+            tags=tags,
+            input_format=input_format,
+            document_reader=document_reader,
+            language_code=language_code,
+            model_source=model_source,
+            type_fields=type_fields or {},
+        )
+        #: The Start*Job request the handler sends (tokens resolve at deploy time).
+        self.request = request
+
+        provider = JobProvider.of(self, waiting=wait_for_completion)
+        volume_key_arn = (
+            encryption.volume_key_arn
+            if encryption is not None and job_type.supports_volume_key
+            else None
+        )
+        provider.register(
+            job_type=job_type,
+            data_access_role_arn=role.role_arn,
+            model_arns=_model_arns_to_grant(model_source),
+            volume_key_arn=volume_key_arn,
+            tags=bool(tags),
+            textract=document_reader is not None,
+        )
+        role.allow_job_type(job_type)
+        if document_reader is not None:
+            # Comprehend reads images and scanned PDFs through Textract; whether the caller
+            # or the DataAccessRole needs it is undocumented, so both get it.
+            role.role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    sid="ReadDocumentsWithTextract",
+                    actions=["textract:AnalyzeDocument", "textract:DetectDocumentText"],
+                    resources=["*"],
+                )
+            )
+
+        properties: dict[str, Any] = {
+            "JobType": job_type.stem,
+            "Request": request,
+            "StopOnDelete": stop_on_delete,
+            "WaitForCompletion": wait_for_completion,
+        }
+        if rerun_token is not None:
+            properties["RerunToken"] = rerun_token
+        self.resource = CustomResource(
+            self,
+            "Resource",
+            service_token=provider.service_token,
+            resource_type=RESOURCE_TYPE,
+            properties=properties,
+        )
+        # Comprehend checks the role when the job starts: its policy must be in place, and
+        # the handler's own policy too.
+        self.resource.node.add_dependency(role)
+        self.resource.node.add_dependency(provider.handler.policy)
+
+        #: The job's ID (``JobId``), known after deployment.
+        self.job_id = self.resource.get_att_string("JobId")
+        #: The job's ARN; also the custom resource's physical ID.
+        self.job_arn = self.resource.get_att_string("JobArn")
+        #: The job's status when the deployment started it (or saw it end, when waiting).
+        self.job_status_at_deploy = self.resource.get_att_string("JobStatus")
+        #: Where Comprehend wrote the results (only when ``wait_for_completion``).
+        self.output_s3_uri: str | None = (
+            self.resource.get_att_string("OutputS3Uri") if wait_for_completion else None
+        )
+
+
+class EntityRecognitionJob(AnalysisJob):
+    """A custom entity recognition job (the console's "Custom entity recognition" analysis).
+
+    Give exactly one model source: ``recognizer_arn`` (optionally with ``/version/V``) or
+    ``flywheel_arn`` (the flywheel's active model version is used).
+
+    :param language_code: the documents' language. Comprehend uses the language the
+        recognizer was trained on, but the API requires one. Default: ``en``.
+    :param document_reader: how PDF, Word and image input is read (Textract options).
+        Default: the service's defaults.
+    """
+
+    job_type = ENTITIES_DETECTION
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        recognizer_arn: str | None = None,
+        flywheel_arn: str | None = None,
+        language_code: str = "en",
+        document_reader: DocumentReader | None = None,
+        **props: Unpack[JobProps],
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        source = _one_model_source(
+            problems,
+            {
+                "recognizer_arn": ("EntityRecognizerArn", recognizer_arn),
+                "flywheel_arn": ("FlywheelArn", flywheel_arn),
+            },
+        )
+        super().__init__(
+            scope,
+            id,
+            job_type=self.job_type,
+            model_source=source,
+            problems=problems,
+            language_code=language_code,
+            document_reader=document_reader,
+            **props,
+        )
+
+
+class DocumentClassificationJob(AnalysisJob):
+    """A custom classification job (the console's "Custom classification" analysis).
+
+    Give exactly one model source: ``classifier_arn`` (optionally with ``/version/V``) or
+    ``flywheel_arn``. Classification jobs cannot be stopped (the API has no Stop operation),
+    so ``stop_on_delete`` has no effect.
+
+    :param document_reader: how PDF, Word and image input is read (Textract options).
+        Default: the service's defaults.
+    """
+
+    job_type = DOCUMENT_CLASSIFICATION
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        classifier_arn: str | None = None,
+        flywheel_arn: str | None = None,
+        document_reader: DocumentReader | None = None,
+        **props: Unpack[JobProps],
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        source = _one_model_source(
+            problems,
+            {
+                "classifier_arn": ("DocumentClassifierArn", classifier_arn),
+                "flywheel_arn": ("FlywheelArn", flywheel_arn),
+            },
+        )
+        super().__init__(
+            scope,
+            id,
+            job_type=self.job_type,
+            model_source=source,
+            problems=problems,
+            document_reader=document_reader,
+            **props,
+        )
+
+
+class DominantLanguageDetectionJob(AnalysisJob):
+    """Detects the dominant language of each document."""
+
+    job_type = DOMINANT_LANGUAGE_DETECTION
+
+    def __init__(self, scope: Construct, id: str, **props: Unpack[JobProps]) -> None:
+        super().__init__(scope, id, job_type=self.job_type, **props)
+
+
+class _LanguageJob(AnalysisJob):
+    """A built-in analysis that takes only a language code beyond the common props.
+
+    :param language_code: the documents' language, one the job type supports.
+        Default: ``en``.
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, language_code: str = "en", **props: Unpack[JobProps]
+    ) -> None:
+        super().__init__(scope, id, job_type=self.job_type, language_code=language_code, **props)
+
+
+class KeyPhrasesDetectionJob(_LanguageJob):
+    """Extracts key phrases from each document."""
+
+    job_type = KEY_PHRASES_DETECTION
+
+
+class SentimentDetectionJob(_LanguageJob):
+    """Detects the overall sentiment of each document."""
+
+    job_type = SENTIMENT_DETECTION
+
+
+class TargetedSentimentDetectionJob(_LanguageJob):
+    """Detects the sentiment towards each entity in each document (English only)."""
+
+    job_type = TARGETED_SENTIMENT_DETECTION
+
+
+class PiiMode(StrEnum):
+    """What a PII job produces."""
+
+    #: A JSON file of PII entity offsets per document.
+    ONLY_OFFSETS = "ONLY_OFFSETS"
+    #: A copy of each document with the PII redacted; needs ``redaction``.
+    ONLY_REDACTION = "ONLY_REDACTION"
+
+
+class PiiRedaction:
+    """How a PII job redacts (``RedactionConfig``).
+
+    :param entity_types: the PII entity types to redact (e.g. ``["NAME", "SSN"]``, or
+        ``["ALL"]``). Default: all types.
+    :param mask_mode: ``MASK`` (replace each character with ``mask_character``) or
+        ``REPLACE_WITH_PII_ENTITY_TYPE``. Default: ``MASK``.
+    :param mask_character: one of ``!@#$%&*``. Default: the service's ``*``.
+    """
+
+    def __init__(
+        self,
+        *,
+        entity_types: Sequence[str] | None = None,
+        mask_mode: str | None = None,
+        mask_character: str | None = None,
+    ) -> None:
+        self.entity_types = entity_types
+        self.mask_mode = mask_mode
+        self.mask_character = mask_character
+
+    def check(self, problems: Problems) -> None:
+        """Record every problem with this configuration."""
+        allowed_types = api_model.enum_values("PiiEntityType")
+        for entity_type in self.entity_types or []:
+            if entity_type not in allowed_types:
+                problems.add(
+                    "redaction.entity_types",
+                    entity_type,
+                    f"one of {', '.join(allowed_types)}",
+                    "use the API's PII entity type names",
+                )
+        modes = api_model.enum_values("PiiEntitiesDetectionMaskMode")
+        if self.mask_mode is not None and self.mask_mode not in modes:
+            problems.add(
+                "redaction.mask_mode",
+                self.mask_mode,
+                f"one of {', '.join(modes)}",
+                "pick one of the allowed modes",
+            )
+        if self.mask_character is not None and not re.fullmatch(r"[!@#$%&*]", self.mask_character):
+            problems.add(
+                "redaction.mask_character",
+                self.mask_character,
+                "exactly one of the characters !@#$%&*",
+                "pick one of those characters",
+            )
+
+    def to_request(self) -> dict[str, Any]:
+        """The ``RedactionConfig`` structure."""
+        config: dict[str, Any] = {}
+        if self.entity_types is not None:
+            config["PiiEntityTypes"] = sorted(set(self.entity_types))
+        if self.mask_mode is not None:
+            config["MaskMode"] = self.mask_mode
+        if self.mask_character is not None:
+            config["MaskCharacter"] = self.mask_character
+        return config
+
+
+class PiiEntitiesDetectionJob(AnalysisJob):
+    """Finds (or redacts) personally identifiable information. English or Spanish.
+
+    PII jobs accept neither a VPC nor a volume key (the API has neither field): ``network``
+    is an error, and the volume key of ``encryption`` is not used.
+
+    :param mode: ``ONLY_OFFSETS`` or ``ONLY_REDACTION``. Default: ``ONLY_OFFSETS``.
+    :param redaction: required with ``ONLY_REDACTION``, not allowed otherwise.
+    :param language_code: ``en`` or ``es``. Default: ``en``.
+    """
+
+    job_type = PII_ENTITIES_DETECTION
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        mode: PiiMode | str = PiiMode.ONLY_OFFSETS,
+        redaction: PiiRedaction | None = None,
+        language_code: str = "en",
+        **props: Unpack[JobProps],
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        mode_value = mode.value if isinstance(mode, Enum) else mode
+        modes = [m.value for m in PiiMode]
+        fields: dict[str, Any] = {"Mode": mode_value}
+        if mode_value not in modes:
+            problems.add("mode", mode_value, f"one of {', '.join(modes)}", "pass a PiiMode member")
+        if mode_value == PiiMode.ONLY_REDACTION.value and redaction is None:
+            problems.add(
+                "redaction",
+                None,
+                "required when mode is ONLY_REDACTION",
+                "pass redaction=PiiRedaction(...)",
+            )
+        if mode_value == PiiMode.ONLY_OFFSETS.value and redaction is not None:
+            problems.add(
+                "redaction",
+                "PiiRedaction(...)",
+                "only allowed with mode ONLY_REDACTION",
+                "remove redaction= or set mode=PiiMode.ONLY_REDACTION",
+            )
+        if redaction is not None:
+            redaction.check(problems)
+            fields["RedactionConfig"] = redaction.to_request()
+        super().__init__(
+            scope,
+            id,
+            job_type=self.job_type,
+            language_code=language_code,
+            type_fields=fields,
+            problems=problems,
+            **props,
+        )
+
+
+class TopicsDetectionJob(AnalysisJob):
+    """Topic modeling over the documents.
+
+    Closed to new customers since 30 April 2026: only accounts that used topic modeling in
+    the previous 12 months can start these jobs. Topics jobs cannot be stopped.
+
+    :param number_of_topics: how many topics to find, 1-100. Default: the service's 10.
+    """
+
+    job_type = TOPICS_DETECTION
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        number_of_topics: int | None = None,
+        **props: Unpack[JobProps],
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        fields: dict[str, Any] = {}
+        if number_of_topics is not None:
+            if (
+                isinstance(number_of_topics, bool)
+                or not isinstance(number_of_topics, int)
+                or not (1 <= number_of_topics <= 100)
+            ):
+                problems.add(
+                    "number_of_topics",
+                    number_of_topics,
+                    "a whole number from 1 to 100",
+                    "pass e.g. number_of_topics=10",
+                )
+            fields["NumberOfTopics"] = number_of_topics
+        super().__init__(
+            scope, id, job_type=self.job_type, type_fields=fields, problems=problems, **props
+        )
+
+
+class EventsDetectionJob(AnalysisJob):
+    """Detects events of the given types (English).
+
+    Closed to new customers since 30 April 2026: only accounts that used event detection in
+    the previous 12 months can start these jobs. Events jobs accept neither a VPC nor a
+    volume key.
+
+    :param target_event_types: the event types to detect, e.g.
+        ``["BANKRUPTCY", "EMPLOYMENT"]`` (the API's ``[A-Z_]*`` names, 1-40 characters).
+    :param language_code: Default: ``en``.
+    """
+
+    job_type = EVENTS_DETECTION
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        target_event_types: Sequence[str],
+        language_code: str = "en",
+        **props: Unpack[JobProps],
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        if not target_event_types:
+            problems.add(
+                "target_event_types",
+                target_event_types,
+                "at least one event type",
+                'pass e.g. target_event_types=["BANKRUPTCY"]',
+            )
+        for event_type in target_event_types or []:
+            if not re.fullmatch(r"[A-Z_]{1,40}", event_type):
+                problems.add(
+                    "target_event_types",
+                    event_type,
+                    "1-40 characters of A-Z and _",
+                    "use the API's event type names",
+                )
+        super().__init__(
+            scope,
+            id,
+            job_type=self.job_type,
+            language_code=language_code,
+            type_fields={"TargetEventTypes": sorted(set(target_event_types or []))},
+            problems=problems,
+            **props,
+        )
+
+
+def _one_model_source(
+    problems: Problems, candidates: Mapping[str, tuple[str, str | None]]
+) -> tuple[str, str] | None:
+    """The one (API field, ARN) pair given among ``candidates``; records a problem otherwise."""
+    given = {prop: pair for prop, pair in candidates.items() if pair[1] is not None}
+    names = " or ".join(candidates)
+    if len(given) != 1:
+        problems.add(
+            names,
+            {prop: pair[1] for prop, pair in given.items()} or None,
+            f"exactly one model source: {names}",
+            f"pass one of {names}" + (" and remove the others" if given else ""),
+        )
+        return None
+    prop, (field, arn) = next(iter(given.items()))
+    assert arn is not None
+    if not is_unresolved(arn) and not api_model.matches_shape(_MODEL_SHAPES[field], arn):
+        pattern = api_model.shape_metadata(_MODEL_SHAPES[field])["pattern"]
+        problems.add(
+            prop,
+            arn,
+            f"an ARN matching {pattern} (at most 256 characters)",
+            "copy the ARN from the Comprehend console or ListEntityRecognizers/"
+            "ListDocumentClassifiers/ListFlywheels",
+        )
+    return (field, arn)
+
+
+def _check_common(
+    problems: Problems,
+    *,
+    job_type: JobType,
+    storage: Any,
+    role: Any,
+    network: Any,
+    job_name: str | None,
+    tags: Mapping[str, str] | None,
+    input_format: str | None,
+    document_reader: DocumentReader | None,
+    language_code: str | None,
+    model_source: tuple[str, str] | None,
+    scope: Construct,
+) -> None:
+    if storage is None:
+        problems.add("storage", None, "a JobStorage", "pass storage=JobStorage(...)")
+    if role is None:
+        problems.add(
+            "role",
+            None,
+            "a DataAccessRole",
+            "pass role=DataAccessRole(...) or DataAccessRole.from_role_arn(...)",
+        )
+    if network is not None and not job_type.supports_vpc:
+        problems.add(
+            "network",
+            "JobNetwork(...)",
+            f"{job_type.stem} jobs cannot run in a VPC (the API has no VpcConfig)",
+            "remove network=",
+        )
+    if (
+        job_name is not None
+        and not is_unresolved(job_name)
+        and not api_model.is_valid_job_name(job_name)
+    ):
+        problems.add(
+            "job_name",
+            job_name,
+            "1-256 characters: letters, numbers, spaces and _.:/=+-%@",
+            "shorten it or remove the other characters",
+        )
+    if tags:
+        if len(tags) > MAX_TAGS:
+            problems.add(
+                "tags", f"{len(tags)} tags", f"at most {MAX_TAGS} tags per job", "drop some tags"
+            )
+        for key, value in tags.items():
+            if is_unresolved(key) or is_unresolved(value):
+                continue
+            if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+                problems.add(
+                    "tags",
+                    key,
+                    "keys of 1-128 characters, not starting with aws:",
+                    "rename the tag key",
+                )
+            if len(value) > 256:
+                problems.add(
+                    "tags",
+                    f"{key}={value[:20]}...",
+                    "values of at most 256 characters",
+                    "shorten the value",
+                )
+    formats = [f.value for f in InputFormat]
+    if input_format is not None and input_format not in formats:
+        problems.add(
+            "input_format",
+            input_format,
+            f"one of {', '.join(formats)}",
+            "pass an InputFormat member",
+        )
+    if document_reader is not None:
+        if not job_type.model_fields:
+            problems.add(
+                "document_reader",
+                "DocumentReader(...)",
+                "only custom classification and custom entity recognition jobs read "
+                "PDF, Word and image documents",
+                "remove document_reader=",
+            )
+        if input_format == InputFormat.ONE_DOC_PER_LINE.value:
+            problems.add(
+                "input_format",
+                input_format,
+                "ONE_DOC_PER_LINE is for plain text only; a document reader needs ONE_DOC_PER_FILE",
+                "set input_format=InputFormat.ONE_DOC_PER_FILE",
+            )
+        document_reader.check(problems)
+    if (
+        job_type.takes_language
+        and language_code not in job_type.languages
+        and not is_unresolved(language_code)
+    ):
+        problems.add(
+            "language_code",
+            language_code,
+            f"{job_type.stem} jobs support {', '.join(job_type.languages)}",
+            "pass one of those codes",
+        )
+    if model_source is not None:
+        _check_same_region(problems, model_source, scope)
+
+
+def _check_same_region(problems: Problems, model_source: tuple[str, str], scope: Construct) -> None:
+    field, arn = model_source
+    if is_unresolved(arn):
+        return
+    match = _ARN_REGION.match(arn)
+    region = Stack.of(scope).region
+    if match and match.group(1) and not Token.is_unresolved(region) and match.group(1) != region:
+        problems.add(
+            field,
+            arn,
+            f"a model in the stack's Region ({region})",
+            "use a model trained in this Region, or deploy the stack to the model's",
+        )
+
+
+def _model_arns_to_grant(model_source: tuple[str, str] | None) -> list[str]:
+    """The model ARNs Start must be allowed on: the ARN given and, for a versioned ARN, the
+    unversioned one too (which of the two IAM checks is not documented)."""
+    if model_source is None:
+        return []
+    arn = model_source[1]
+    if is_unresolved(arn) or "/version/" not in arn:
+        return [arn]
+    return [arn, arn.split("/version/", 1)[0]]
+
+
+def _build_request(
+    *,
+    job_type: JobType,
+    storage: Any,
+    role_arn: str,
+    encryption: Any,
+    network: Any,
+    job_name: str | None,
+    tags: Mapping[str, str] | None,
+    input_format: str | None,
+    document_reader: DocumentReader | None,
+    language_code: str | None,
+    model_source: tuple[str, str] | None,
+    type_fields: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The Start<Type>Job request body, with the API's own field names."""
+    input_config: dict[str, Any] = {"S3Uri": storage.input_s3_uri}
+    if input_format is not None:
+        input_config["InputFormat"] = input_format
+    if document_reader is not None:
+        input_config["DocumentReaderConfig"] = document_reader.to_request()
+    output_config: dict[str, Any] = {"S3Uri": storage.output_s3_uri}
+    if encryption is not None and encryption.output_key_id is not None:
+        output_config["KmsKeyId"] = encryption.output_key_id
+    request: dict[str, Any] = {
+        "InputDataConfig": input_config,
+        "OutputDataConfig": output_config,
+        "DataAccessRoleArn": role_arn,
+    }
+    if job_name is not None:
+        request["JobName"] = job_name
+    if job_type.takes_language and language_code is not None:
+        request["LanguageCode"] = language_code
+    if model_source is not None:
+        request[model_source[0]] = model_source[1]
+    if (
+        encryption is not None
+        and job_type.supports_volume_key
+        and encryption.volume_key_id is not None
+    ):
+        request["VolumeKmsKeyId"] = encryption.volume_key_id
+    if network is not None:
+        request["VpcConfig"] = {
+            "SecurityGroupIds": list(network.security_group_ids),
+            "Subnets": list(network.subnet_ids),
+        }
+    if tags:
+        request["Tags"] = [{"Key": k, "Value": tags[k]} for k in sorted(tags)]
+    request.update(type_fields)
+    unexpected = set(request) - job_type.accepted_fields
+    # The table is the contract with the handler: a field it does not list is a library bug.
+    assert not unexpected, f"{job_type.stem} does not accept {sorted(unexpected)}"
+    return request

@@ -1,0 +1,252 @@
+"""The per-stack machinery that serves every job's custom resource.
+
+One ``JobHandler`` per stack holds the handler code (one Lambda function for ``on_event``,
+and one for ``is_complete`` only when some job waits), its role, its encrypted log groups
+and the caller policy. Two ``custom_resources.Provider``s share it: one for jobs that do
+not wait (two Lambda functions in all: ours and the framework's) and, only in a stack where
+some job waits, one with the waiter state machine. Each extra job then adds exactly one
+resource to the template: its ``Custom::ComprehendAnalysisJob``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsii
+from aws_cdk import ArnFormat, Duration, IResolvable, IResolveContext, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from comprehend_jobs.caller_permissions import CallerPermissions
+from comprehend_jobs.handler_asset import ASSET_EXCLUDES, handler_asset_path
+from comprehend_jobs.job_types import JobType
+
+#: The newest Python runtime this aws-cdk-lib knows (cdk-nag checks for the newest).
+HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
+#: How long the waiting provider polls a job before CloudFormation gives up. The Provider
+#: framework allows up to 2 hours; 1 hour keeps a failed deploy from hanging for longer.
+WAIT_TIMEOUT = Duration.hours(1)
+#: How often the waiter asks Comprehend for the job's status.
+WAIT_POLL_INTERVAL = Duration.minutes(1)
+#: How long the handler's logs are kept.
+LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+@jsii.implements(IResolvable)
+class _LazyDocument:
+    """Renders the caller policy document only when the stack is synthesized, after every
+    job has registered what it needs. (An IResolvable rather than ``Lazy.any``: jsii calls a
+    Python ``produce`` without its context argument.)"""
+
+    def __init__(self, permissions: CallerPermissions) -> None:
+        self._permissions = permissions
+
+    @property
+    def creation_stack(self) -> list[str]:
+        return []
+
+    def resolve(self, context: IResolveContext) -> Any:
+        return self._permissions.document()
+
+    def to_string(self) -> str:
+        return "<comprehend-jobs caller policy>"
+
+
+class JobHandler(Construct):
+    """The custom-resource handler of every job in one stack; use ``JobHandler.of(scope)``."""
+
+    #: The construct ID at stack level (public API: changing it replaces resources).
+    ID = "ComprehendJobsHandler"
+
+    @classmethod
+    def of(cls, scope: Construct) -> JobHandler:
+        """The stack's handler, created on first use."""
+        stack = Stack.of(scope)
+        existing = stack.node.try_find_child(cls.ID)
+        if isinstance(existing, JobHandler):
+            return existing
+        return cls(stack, cls.ID)
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        self.permissions = CallerPermissions(
+            job_arn_pattern=lambda t: _job_arn_pattern(stack, t),
+            sort_key=lambda value: json.dumps(stack.resolve(value), sort_keys=True),
+        )
+        #: Encrypts the handler's and the framework's log groups.
+        self.log_key = kms.Key(
+            self,
+            "LogKey",
+            description="Encrypts the Comprehend job handler's CloudWatch Logs",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.log_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchLogsOfThisAccount",
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                actions=[
+                    "kms:Decrypt",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
+                    "kms:DescribeKey",
+                ],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                            service="logs",
+                            resource="log-group",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    }
+                },
+            )
+        )
+        #: The role of the handler's functions (Start/Describe/Stop the jobs).
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Starts, describes and stops the stack's Comprehend analysis jobs",
+        )
+        self.policy = iam.CfnPolicy(
+            self,
+            "CallerPolicy",
+            policy_name="ComprehendJobsCaller",
+            roles=[self.role.role_name],
+            policy_document=_LazyDocument(self.permissions),
+        )
+        self.on_event_function = self._function("OnEvent", "analysis_job.on_event")
+        self._is_complete_function: lambda_.Function | None = None
+
+    @property
+    def is_complete_function(self) -> lambda_.Function:
+        """The ``is_complete`` function, created the first time a waiting job asks for it."""
+        if self._is_complete_function is None:
+            self._is_complete_function = self._function("IsComplete", "analysis_job.is_complete")
+        return self._is_complete_function
+
+    def log_group(self, id: str) -> logs.LogGroup:
+        """A log group encrypted with the log key, kept for LOG_RETENTION."""
+        return logs.LogGroup(
+            self,
+            id,
+            retention=LOG_RETENTION,
+            encryption_key=self.log_key,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+
+    def _function(self, id: str, handler: str) -> lambda_.Function:
+        log_group = self.log_group(f"{id}Logs")
+        self.permissions.add_statement(_log_write_statement(f"Write{id}Logs", log_group))
+        function = lambda_.Function(
+            self,
+            id,
+            runtime=HANDLER_RUNTIME,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=handler,
+            code=lambda_.Code.from_asset(handler_asset_path(), exclude=ASSET_EXCLUDES),
+            role=self.role,
+            memory_size=256,
+            timeout=Duration.minutes(2),
+            log_group=log_group,
+            description="Starts, describes and stops Amazon Comprehend analysis jobs",
+        )
+        # The function's first invocation must find its policy in place.
+        function.node.add_dependency(self.policy)
+        return function
+
+    def framework_role(self, id: str) -> iam.Role:
+        """A role for one of the Provider framework's functions, with no managed policies."""
+        return iam.Role(
+            self,
+            id,
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Runs the custom resource provider framework for Comprehend jobs",
+        )
+
+
+class JobProvider(Construct):
+    """A ``custom_resources.Provider`` shared by the jobs of one stack; use ``JobProvider.of``.
+
+    There are at most two per stack: one for jobs that return as soon as they are started,
+    and one for jobs that wait for completion (it alone has the waiter state machine).
+    """
+
+    #: Construct IDs at stack level (public API: changing them replaces resources).
+    ID = "ComprehendJobsProvider"
+    WAITING_ID = "ComprehendJobsWaitingProvider"
+
+    @classmethod
+    def of(cls, scope: Construct, *, waiting: bool) -> JobProvider:
+        """The stack's provider for waiting or non-waiting jobs, created on first use."""
+        stack = Stack.of(scope)
+        id = cls.WAITING_ID if waiting else cls.ID
+        existing = stack.node.try_find_child(id)
+        if isinstance(existing, JobProvider):
+            return existing
+        return cls(stack, id, waiting=waiting)
+
+    def __init__(self, scope: Construct, id: str, *, waiting: bool) -> None:
+        super().__init__(scope, id)
+        self.handler = JobHandler.of(self)
+        self.waiting = waiting
+        on_event_role = self.handler.framework_role(f"{id}OnEventRole")
+        framework_logs = self.handler.log_group(f"{id}FrameworkLogs")
+        framework_logs.grant_write(on_event_role)
+        waiter: dict[str, Any] = {}
+        if waiting:
+            complete_role = self.handler.framework_role(f"{id}CompleteRole")
+            framework_logs.grant_write(complete_role)
+            waiter = {
+                "is_complete_handler": self.handler.is_complete_function,
+                "framework_complete_and_timeout_role": complete_role,
+                "query_interval": WAIT_POLL_INTERVAL,
+                "total_timeout": WAIT_TIMEOUT,
+                "waiter_state_machine_log_options": cr.LogOptions(
+                    destination=self.handler.log_group(f"{id}WaiterLogs"),
+                    include_execution_data=False,
+                    level=sfn.LogLevel.ALL,
+                ),
+            }
+        self.provider = cr.Provider(
+            self,
+            "Provider",
+            on_event_handler=self.handler.on_event_function,
+            framework_on_event_role=on_event_role,
+            log_group=framework_logs,
+            **waiter,
+        )
+
+    @property
+    def service_token(self) -> str:
+        """The ServiceToken of the custom resources this provider serves."""
+        return self.provider.service_token
+
+    def register(self, **needs: Any) -> None:
+        """Add one job's needs to the caller policy (see ``CallerPermissions.add_job``)."""
+        self.handler.permissions.add_job(**needs)
+
+
+def _job_arn_pattern(stack: Stack, job_type: JobType) -> str:
+    return stack.format_arn(service="comprehend", resource=job_type.arn_resource, resource_name="*")
+
+
+def _log_write_statement(sid: str, log_group: logs.LogGroup) -> dict[str, Any]:
+    # LogGroup.Arn already ends in ":*", which covers the group's streams.
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": log_group.log_group_arn,
+    }
