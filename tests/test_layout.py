@@ -1,0 +1,60 @@
+"""The repository layout rules that keep the package importable and the CDK working."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _python_files() -> list[Path]:
+    skip = {".venv", "node_modules", "cdk.out", "build", "dist"}
+    return [
+        p
+        for p in ROOT.rglob("*.py")
+        if not skip.intersection(p.relative_to(ROOT).parts)
+    ]
+
+
+def test_constructs_folder_has_no_init_file() -> None:
+    # An __init__.py would make constructs/ a package that shadows the CDK's `constructs`.
+    assert not (ROOT / "constructs" / "__init__.py").exists()
+
+
+def test_constructs_import_is_the_cdk_library() -> None:
+    constructs = importlib.import_module("constructs")
+    assert hasattr(constructs, "Construct")
+    assert Path(constructs.__file__ or "").parent != ROOT / "constructs"
+
+
+def test_nothing_imports_the_package_through_the_constructs_folder() -> None:
+    # `constructs.comprehend_jobs` would load a second copy of every class.
+    offenders = []
+    for path in _python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            offenders += [
+                f"{path.relative_to(ROOT)}:{node.lineno}"
+                for name in names
+                if name.startswith("constructs.comprehend_jobs")
+            ]
+    assert offenders == []
+
+
+def test_package_is_imported_from_the_constructs_folder() -> None:
+    import comprehend_jobs
+
+    assert Path(comprehend_jobs.__file__ or "").parent == ROOT / "constructs" / "comprehend_jobs"
+
+
+def test_handler_asset_is_the_lambda_folder() -> None:
+    from comprehend_jobs.handler_asset import handler_asset_path
+
+    assert Path(handler_asset_path()).resolve() == ROOT / "lambda"
