@@ -49,6 +49,11 @@ class Problems:
         """Record one problem with ``prop``."""
         self._problems.append(describe_problem(prop, value, allowed, fix))
 
+    @property
+    def messages(self) -> list[str]:
+        """The problems recorded so far, in the order they were found."""
+        return list(self._problems)
+
     def __bool__(self) -> bool:
         return bool(self._problems)
 

@@ -1,0 +1,148 @@
+"""The caller policy: exact statements, merged per job type, independent of job order."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from comprehend_jobs.caller_permissions import CallerPermissions
+from comprehend_jobs.job_types import (
+    DOCUMENT_CLASSIFICATION,
+    ENTITIES_DETECTION,
+    PII_ENTITIES_DETECTION,
+    JobType,
+)
+
+RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/r"
+CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/c"
+ROLE = "arn:aws:iam::111122223333:role/DataAccess"
+KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def _pattern(job_type: JobType) -> str:
+    return f"arn:aws:comprehend:us-east-1:111122223333:{job_type.arn_resource}/*"
+
+
+def _registry() -> CallerPermissions:
+    return CallerPermissions(job_arn_pattern=_pattern)
+
+
+def test_one_entities_job_gets_exactly_its_permissions() -> None:
+    permissions = _registry()
+    permissions.add_job(
+        job_type=ENTITIES_DETECTION,
+        data_access_role_arn=ROLE,
+        model_arns=[RECOGNIZER],
+        volume_key_arn=KEY,
+    )
+    assert permissions.document() == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "RunEntitiesDetectionJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "comprehend:StartEntitiesDetectionJob",
+                    "comprehend:DescribeEntitiesDetectionJob",
+                    "comprehend:StopEntitiesDetectionJob",
+                ],
+                "Resource": _pattern(ENTITIES_DETECTION),
+            },
+            {
+                "Sid": "UseEntitiesDetectionModels",
+                "Effect": "Allow",
+                "Action": "comprehend:StartEntitiesDetectionJob",
+                "Resource": [RECOGNIZER],
+            },
+            {
+                "Sid": "PassDataAccessRoles",
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": [ROLE],
+                "Condition": {"StringEquals": {"iam:PassedToService": "comprehend.amazonaws.com"}},
+            },
+            {
+                "Sid": "UseVolumeKeys",
+                "Effect": "Allow",
+                "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+                "Resource": [KEY],
+            },
+        ],
+    }
+
+
+def test_classification_has_no_stop_and_tags_add_tag_resource() -> None:
+    permissions = _registry()
+    permissions.add_job(
+        job_type=DOCUMENT_CLASSIFICATION,
+        data_access_role_arn=ROLE,
+        model_arns=[CLASSIFIER],
+        tags=True,
+    )
+    statements = {s["Sid"]: s for s in permissions.statements()}
+    assert statements["RunDocumentClassificationJobs"]["Action"] == [
+        "comprehend:StartDocumentClassificationJob",
+        "comprehend:DescribeDocumentClassificationJob",
+    ]
+    assert statements["TagJobs"] == {
+        "Sid": "TagJobs",
+        "Effect": "Allow",
+        "Action": "comprehend:TagResource",
+        "Resource": [_pattern(DOCUMENT_CLASSIFICATION)],
+    }
+    assert "UseVolumeKeys" not in statements
+    assert "ReadDocumentsWithTextract" not in statements
+
+
+def test_no_tags_no_tag_permission() -> None:
+    permissions = _registry()
+    permissions.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=ROLE)
+    sids = [s["Sid"] for s in permissions.statements()]
+    assert sids == ["RunPiiEntitiesDetectionJobs", "PassDataAccessRoles"]
+
+
+def test_many_jobs_sharing_model_and_role_cost_no_more_than_one() -> None:
+    one, many = _registry(), _registry()
+    one.add_job(job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, model_arns=[RECOGNIZER])
+    for _ in range(100):
+        many.add_job(
+            job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, model_arns=[RECOGNIZER]
+        )
+    assert many.document() == one.document()
+
+
+def test_document_does_not_depend_on_job_order() -> None:
+    jobs = [
+        {
+            "job_type": ENTITIES_DETECTION,
+            "data_access_role_arn": f"{ROLE}{i}",
+            "model_arns": [f"{RECOGNIZER}{i}"],
+        }
+        for i in range(5)
+    ] + [
+        {
+            "job_type": DOCUMENT_CLASSIFICATION,
+            "data_access_role_arn": ROLE,
+            "model_arns": [CLASSIFIER],
+            "tags": True,
+        },
+    ]
+    first, second = _registry(), _registry()
+    for job in jobs:
+        first.add_job(**job)  # type: ignore[arg-type]
+    shuffled = list(jobs)
+    random.Random(7).shuffle(shuffled)
+    for job in shuffled:
+        second.add_job(**job)  # type: ignore[arg-type]
+    assert json.dumps(first.document()) == json.dumps(second.document())
+
+
+def test_textract_only_when_a_job_reads_documents() -> None:
+    permissions = _registry()
+    permissions.add_job(job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, textract=True)
+    assert permissions.statements()[-1] == {
+        "Sid": "ReadDocumentsWithTextract",
+        "Effect": "Allow",
+        "Action": ["textract:AnalyzeDocument", "textract:DetectDocumentText"],
+        "Resource": "*",
+    }
