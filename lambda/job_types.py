@@ -18,7 +18,18 @@ from dataclasses import dataclass, field
 
 #: Every language the API's LanguageCode enum allows.
 ALL_LANGUAGES: tuple[str, ...] = (
-    "en", "es", "fr", "de", "it", "pt", "ar", "hi", "ja", "ko", "zh", "zh-TW",
+    "en",
+    "es",
+    "fr",
+    "de",
+    "it",
+    "pt",
+    "ar",
+    "hi",
+    "ja",
+    "ko",
+    "zh",
+    "zh-TW",
 )
 
 #: Request fields every Start*Job operation accepts.
