@@ -1,0 +1,286 @@
+"""Custom resource ``Custom::ComprehendAnalysisJob``: starts an Amazon Comprehend
+asynchronous analysis job at deploy time.
+
+Served by ``aws_cdk.custom_resources.Provider``:
+
+- ``on_event`` returns ``{"PhysicalResourceId": <job ARN>, "Data": {JobId, JobArn,
+  JobStatus}}``.
+
+  * Create: one Start<JobType>Job call with a deterministic ClientRequestToken.
+  * Update: a changed JobType, Request or RerunToken starts a new job (a new physical id,
+    so CloudFormation then deletes the old one). Any other change (StopOnDelete,
+    WaitForCompletion) starts nothing: the old physical id and the old job's data are
+    returned.
+  * Delete: with StopOnDelete (default true) a SUBMITTED or IN_PROGRESS job of a type
+    that has a Stop operation is stopped. Delete never fails the stack: a finished job,
+    a type without Stop, a job not found or a physical id that is not a job ARN (a failed
+    create) all succeed, and the reason is logged.
+
+- ``is_complete`` (only with a waiting Provider) returns ``{"IsComplete": bool,
+  "Data"?}``. It completes at once for Delete or when WaitForCompletion is false.
+  Otherwise it describes the job: COMPLETED adds OutputS3Uri (the exact
+  ``OutputDataConfig.S3Uri`` Comprehend reports, the output.tar.gz or output folder)
+  to the Data; FAILED and STOPPED raise with the service's Message; anything else
+  is not complete yet.
+
+  The wait is bounded by the Provider's ``total_timeout``, which CloudFormation caps at
+  one hour for a custom resource: a job still running then fails the deployment with
+  "Operation timed out" (and its Delete stops the job). Jobs on large inputs take longer;
+  leave WaitForCompletion off for those and watch the job by its ARN instead.
+
+Retries: the client uses botocore's "standard" retry mode with up to 8 attempts, which
+backs off exponentially with jitter on throttling (TooManyRequestsException, 429) and
+on 5xx/InternalServerException. Every other error is permanent and fails at once with
+the service's code and message.
+
+Cold start: only the standard library and the sibling modules are imported here; boto3
+is imported and the client created on first use, once per container, with the Region
+from the environment (boto3 also honours AWS_ENDPOINT_URL).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import re
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+import job_types
+import request_builder
+from resource_event import CustomResourceEvent
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient  # type: ignore[import-untyped]
+
+#: botocore retry settings: standard mode retries throttling and 5xx with backoff;
+#: 8 attempts in all (the first and up to 7 retries).
+RETRY_CONFIG: dict[str, Any] = {"mode": "standard", "total_max_attempts": 8}
+
+#: Job states in which Stop applies; anything else has finished or is stopping.
+RUNNING_STATES = frozenset({"SUBMITTED", "IN_PROGRESS"})
+FAILED_STATES = frozenset({"FAILED", "STOPPED"})
+
+#: Error codes meaning the job does not exist (real service; moto says ResourceNotFound).
+NOT_FOUND_CODES = frozenset({"JobNotFoundException", "ResourceNotFoundException"})
+
+
+class _JsonLines(logging.Formatter):
+    """One JSON object per line: level, message and the record's structured fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["error"] = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        return json.dumps(entry, default=str)
+
+
+class _StdoutHandler(logging.Handler):
+    """Writes to whatever sys.stdout is at the time (Lambda ships stdout to CloudWatch)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
+
+
+logger = logging.getLogger("comprehend_jobs.analysis_job")
+if not logger.handlers:
+    _handler = _StdoutHandler()
+    _handler.setFormatter(_JsonLines())
+    logger.addHandler(_handler)
+    # Lambda's root handler would prefix each line; ours is the JSON line as it is.
+    logger.propagate = False
+logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+
+
+def _log(level: int, message: str, **fields: Any) -> None:
+    logger.log(level, message, extra={"fields": fields})
+
+
+class ComprehendCallError(RuntimeError):
+    """A Comprehend call failed for good (after any retries); carries the service's code."""
+
+    def __init__(self, operation: str, code: str, message: str) -> None:
+        self.operation = operation
+        self.code = code
+        self.service_message = message
+        super().__init__(f"{operation} failed: {code}: {message}")
+
+
+class JobFailedError(RuntimeError):
+    """The job ended FAILED or STOPPED while the stack was waiting for it."""
+
+
+@functools.cache
+def _client() -> BaseClient:
+    """The Comprehend client, created once per container."""
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    config = Config(
+        retries=dict(RETRY_CONFIG),
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra="comprehend-jobs",
+    )
+    return boto3.client("comprehend", region_name=region, config=config)
+
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _call(operation: str, **params: Any) -> dict[str, Any]:
+    """Call one Comprehend operation by its API name; errors carry the service message."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+    method = getattr(_client(), _CAMEL.sub("_", operation).lower())
+    try:
+        response: dict[str, Any] = method(**params)
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        raise ComprehendCallError(
+            operation, str(details.get("Code", "Unknown")), str(details.get("Message", error))
+        ) from error
+    return response
+
+
+def _job_id(job_arn: str) -> str:
+    return job_arn.rsplit("/", 1)[-1]
+
+
+def _describe(job_type: job_types.JobType, job_arn: str) -> dict[str, Any]:
+    response = _call(job_type.describe_operation, JobId=_job_id(job_arn))
+    properties: dict[str, Any] = response[job_type.properties_key]
+    return properties
+
+
+def _job_data(job: dict[str, Any]) -> dict[str, Any]:
+    return {"JobId": job["JobId"], "JobArn": job["JobArn"], "JobStatus": job["JobStatus"]}
+
+
+# --------------------------------------------------------------------------- on_event
+
+
+def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Provider framework on_event: Create, Update or Delete the analysis job."""
+    cr = CustomResourceEvent(event)
+    _log(logging.INFO, "event received", **cr.log_fields())
+    if cr.request_type == "Create":
+        return _start(cr)
+    if cr.request_type == "Update":
+        return _update(cr)
+    return _delete(cr)
+
+
+def _start(cr: CustomResourceEvent) -> dict[str, Any]:
+    start = request_builder.build_start_request(
+        cr.resource_properties,
+        stack_id=cr.stack_id,
+        logical_resource_id=cr.logical_resource_id,
+        request_id=cr.request_id,
+        model=_client().meta.service_model,
+    )
+    _log(
+        logging.INFO,
+        "starting job",
+        operation=start.operation,
+        jobName=start.params["JobName"],
+        clientRequestToken=start.params["ClientRequestToken"],
+    )
+    response = _call(start.operation, **start.params)
+    data = _job_data(response)
+    _log(logging.INFO, "job started", **data)
+    return {"PhysicalResourceId": data["JobArn"], "Data": data}
+
+
+def _update(cr: CustomResourceEvent) -> dict[str, Any]:
+    request_builder.parse_properties(cr.resource_properties)
+    old_arn = cr.physical_resource_id or ""
+    job_type = job_types.job_type_for_arn(old_arn)
+    if job_type is None:
+        _log(logging.WARNING, "physical id is not a job ARN; starting a job", physicalId=old_arn)
+        return _start(cr)
+    if request_builder.requires_new_job(cr.old_resource_properties, cr.resource_properties):
+        _log(logging.INFO, "job type, request or rerun token changed; starting a new job")
+        return _start(cr)
+    _log(logging.INFO, "no change to the job; keeping it", jobArn=old_arn)
+    return {"PhysicalResourceId": old_arn, "Data": _job_data(_describe(job_type, old_arn))}
+
+
+def _delete(cr: CustomResourceEvent) -> dict[str, Any]:
+    physical_id = cr.physical_resource_id or ""
+    try:
+        _stop_if_running(physical_id, cr.resource_properties)
+    except Exception as error:  # Delete never fails the stack; the reason is logged.
+        _log(logging.WARNING, "delete: job left as it is", jobArn=physical_id, reason=str(error))
+    return {"PhysicalResourceId": physical_id}
+
+
+def _stop_if_running(job_arn: str, properties: Any) -> None:
+    stop_on_delete = request_builder.parse_bool(properties.get("StopOnDelete"))
+    if stop_on_delete is None:
+        stop_on_delete = request_builder.DEFAULT_STOP_ON_DELETE
+    job_type = job_types.job_type_for_arn(job_arn)
+    if job_type is None:
+        _log(
+            logging.INFO, "delete: physical id is not a job ARN; nothing to do", physicalId=job_arn
+        )
+        return
+    if not stop_on_delete or job_type.stop_operation is None:
+        reason = "StopOnDelete is false" if not stop_on_delete else "the type has no Stop"
+        _log(logging.INFO, f"delete: job not stopped, {reason}", jobArn=job_arn)
+        return
+    try:
+        status = _describe(job_type, job_arn)["JobStatus"]
+        if status not in RUNNING_STATES:
+            _log(logging.INFO, "delete: job not running", jobArn=job_arn, jobStatus=status)
+            return
+        response = _call(job_type.stop_operation, JobId=_job_id(job_arn))
+    except ComprehendCallError as error:
+        if error.code not in NOT_FOUND_CODES:
+            raise
+        _log(logging.INFO, "delete: job not found", jobArn=job_arn)
+        return
+    _log(logging.INFO, "delete: job stopped", jobArn=job_arn, jobStatus=response.get("JobStatus"))
+
+
+# --------------------------------------------------------------------------- is_complete
+
+
+def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Provider framework is_complete: is the job finished (when the stack waits)?"""
+    cr = CustomResourceEvent(event)
+    if cr.request_type == "Delete":
+        return {"IsComplete": True}
+    properties = request_builder.parse_properties(cr.resource_properties)
+    if not properties.wait_for_completion:
+        return {"IsComplete": True}
+    job_arn = cr.physical_resource_id or ""
+    job_type = job_types.job_type_for_arn(job_arn)
+    if job_type is None:
+        raise ValueError(f"PhysicalResourceId={job_arn!r} is not a Comprehend job ARN")
+    job = _describe(job_type, job_arn)
+    status = job["JobStatus"]
+    _log(logging.INFO, "job status", jobArn=job_arn, jobStatus=status)
+    if status == "COMPLETED":
+        data = _job_data(job)
+        data["OutputS3Uri"] = job["OutputDataConfig"]["S3Uri"]
+        return {"IsComplete": True, "Data": data}
+    if status in FAILED_STATES:
+        raise JobFailedError(
+            f"Comprehend job {job_arn} is {status}: {job.get('Message') or 'no message given'}"
+        )
+    # The Provider rejects Data alongside IsComplete false.
+    return {"IsComplete": False}

@@ -1,0 +1,450 @@
+"""Turn the custom resource's properties into one validated Start*Job request.
+
+Pure: no AWS call, no client, nothing read from the environment. Everything here is
+unit-tested from JSON event fixtures.
+
+CloudFormation delivers every scalar inside ResourceProperties as a string ("true", "5"),
+and botocore checks neither regex patterns nor maximum lengths before sending. So the
+request is walked against botocore's own service model for the Start operation: strings
+are coerced to the model's types, and every enum, pattern, length and range the model
+declares is enforced here. Types, limits and patterns are never copied by hand; the table
+in ``job_types`` adds only what the model cannot say (which languages a type documents,
+which model source a type needs).
+
+All problems are collected and raised together as one ``RequestValidationError`` naming
+each field, the value given and what is allowed, so nothing is started on a bad request.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import job_types
+from job_types import JobType
+
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel, Shape  # type: ignore[import-untyped]
+
+#: The custom resource type this handler serves.
+RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
+
+#: Every ResourceProperties key the resource accepts (ServiceToken is the Provider's).
+PROPERTY_KEYS: frozenset[str] = frozenset(
+    {"ServiceToken", "JobType", "Request", "StopOnDelete", "WaitForCompletion", "RerunToken"}
+)
+
+#: Defaults of the optional boolean properties.
+DEFAULT_STOP_ON_DELETE = True
+DEFAULT_WAIT_FOR_COMPLETION = False
+
+_SERVICE = "comprehend"
+_JOB_NAME_MAX = 256  # The JobName shape's max; the derived name is also model-checked.
+_TRUE, _FALSE = "true", "false"
+
+
+class RequestValidationError(ValueError):
+    """The resource properties are invalid; the message lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{RESOURCE_TYPE}: invalid properties, nothing was started:\n{lines}")
+
+
+@dataclass(frozen=True)
+class JobProperties:
+    """The resource properties, parsed (the Request itself is validated separately)."""
+
+    job_type: JobType
+    request: Mapping[str, Any]
+    stop_on_delete: bool
+    wait_for_completion: bool
+    rerun_token: str | None
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """One ready Start*Job call: the operation and its validated, coerced parameters."""
+
+    job_type: JobType
+    operation: str
+    params: dict[str, Any]
+
+
+# --------------------------------------------------------------------------- service model
+
+
+@functools.cache
+def service_model() -> ServiceModel:
+    """botocore's Comprehend model, loaded once per process (only when first needed)."""
+    from botocore.loaders import create_loader  # type: ignore[import-untyped]
+    from botocore.model import ServiceModel
+
+    loader = create_loader()
+    return ServiceModel(loader.load_service_model(_SERVICE, "service-2"), _SERVICE)
+
+
+# Unicode separators (category Z): Python's re has no \p{Z}. The set is small and fixed;
+# a test checks it against unicodedata over every code point.
+_UNICODE_Z = r"\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CHAR_CLASS = re.compile(r"\[(\^?)((?:\\.|[^\]\\])+)\]")
+
+
+def _translate_class(match: re.Match[str]) -> str:
+    negated, body = match.groups()
+    body = body.replace(r"\p{ASCII}", r"\x00-\x7F").replace(r"\p{Z}", _UNICODE_Z)
+    if not negated and r"\p{L}" in body and r"\p{N}" in body:
+        # [^\W_] is exactly "letter or number" (str.isalnum), which \p{L}\p{N} spell.
+        rest = body.replace(r"\p{L}", "").replace(r"\p{N}", "")
+        return rf"(?:[^\W_]|[{rest}])" if rest else r"[^\W_]"
+    return f"[{negated}{body}]"
+
+
+@functools.cache
+def python_pattern(model_pattern: str) -> re.Pattern[str]:
+    """Compile a model (Java-style) pattern for Python's ``re``; matched in full.
+
+    AWS validates patterns against the whole value, so callers use ``fullmatch``.
+    Raises ValueError on a Unicode property this translation does not cover.
+    """
+    translated = _CHAR_CLASS.sub(_translate_class, model_pattern)
+    translated = translated.replace(r"\p{ASCII}", r"[\x00-\x7F]")
+    translated = translated.replace(r"\p{Z}", f"[{_UNICODE_Z}]")
+    if r"\p{" in translated:
+        raise ValueError(f"unsupported Unicode property in model pattern {model_pattern!r}")
+    return re.compile(translated)
+
+
+# --------------------------------------------------------------------------- coercion
+
+
+class _Invalid:
+    """Marks a value that failed validation (its problem is already recorded)."""
+
+
+_INVALID = _Invalid()
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else f"{text[:100]}...({len(text)} chars)"
+
+
+class _Walker:
+    """Walks one value against a botocore shape, coercing strings and collecting problems."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+
+    def problem(self, path: str, value: Any, allowed: str) -> _Invalid:
+        self.problems.append(f"{path}={_show(value)} is not valid: {allowed}")
+        return _INVALID
+
+    def walk(self, shape: Shape, value: Any, path: str) -> Any:
+        handler: Callable[[Shape, Any, str], Any] | None = getattr(
+            self, f"_{shape.type_name}", None
+        )
+        if handler is None:
+            return self.problem(path, value, f"the field type {shape.type_name} is unsupported")
+        return handler(shape, value, path)
+
+    def _structure(self, shape: Shape, value: Any, path: str) -> Any:
+        if not isinstance(value, Mapping):
+            return self.problem(path, value, f"expected an object with fields {_names(shape)}")
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            member = shape.members.get(key)
+            if member is None:
+                self.problem(f"{path}.{key}", item, f"unknown field; allowed: {_names(shape)}")
+                continue
+            coerced = self.walk(member, item, f"{path}.{key}")
+            if coerced is not _INVALID:
+                result[key] = coerced
+        for key in shape.required_members:
+            if key not in value:
+                self.problems.append(f"{path}.{key} is required but missing")
+        return result
+
+    def _list(self, shape: Shape, value: Any, path: str) -> Any:
+        if not isinstance(value, list):
+            return self.problem(path, value, "expected a list")
+        self._length(shape, value, path, "items")
+        items = [self.walk(shape.member, item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [item for item in items if item is not _INVALID]
+
+    def _map(self, shape: Shape, value: Any, path: str) -> Any:
+        if not isinstance(value, Mapping):
+            return self.problem(path, value, "expected an object")
+        return {
+            self.walk(shape.key, key, f"{path} key"): self.walk(shape.value, item, f"{path}.{key}")
+            for key, item in value.items()
+        }
+
+    def _string(self, shape: Shape, value: Any, path: str) -> Any:
+        if not isinstance(value, str):
+            return self.problem(path, value, "expected a string")
+        enum = shape.enum
+        if enum and value not in enum:
+            return self.problem(path, value, f"allowed values: {', '.join(enum)}")
+        if not self._length(shape, value, path, "characters"):
+            return _INVALID
+        pattern = shape.metadata.get("pattern")
+        if pattern and not python_pattern(pattern).fullmatch(value):
+            return self.problem(path, value, f"must match the pattern {pattern}")
+        return value
+
+    def _integer(self, shape: Shape, value: Any, path: str) -> Any:
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+            number = int(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            return self.problem(path, value, "expected a whole number")
+        low, high = shape.metadata.get("min"), shape.metadata.get("max")
+        if (low is not None and number < low) or (high is not None and number > high):
+            return self.problem(path, value, f"must be between {low} and {high}")
+        return number
+
+    _long = _integer
+
+    def _boolean(self, shape: Shape, value: Any, path: str) -> Any:
+        parsed = parse_bool(value)
+        if parsed is None:
+            return self.problem(path, value, "expected 'true' or 'false'")
+        return parsed
+
+    def _float(self, shape: Shape, value: Any, path: str) -> Any:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return self.problem(path, value, "expected a number")
+
+    _double = _float
+
+    def _length(self, shape: Shape, value: Any, path: str, unit: str) -> bool:
+        low, high = shape.metadata.get("min"), shape.metadata.get("max")
+        if low is not None and len(value) < low:
+            self.problem(path, value, f"must have at least {low} {unit} (has {len(value)})")
+            return False
+        if high is not None and len(value) > high:
+            self.problem(path, value, f"must have at most {high} {unit} (has {len(value)})")
+            return False
+        return True
+
+
+def _names(shape: Shape) -> str:
+    return ", ".join(sorted(shape.members))
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def parse_bool(value: Any) -> bool | None:
+    """'true'/'false' (any case) or a bool, as CloudFormation may deliver it; else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in (_TRUE, _FALSE):
+        return value.strip().lower() == _TRUE
+    return None
+
+
+def _parse(properties: Mapping[str, Any], problems: list[str]) -> JobProperties | None:
+    for key in sorted(set(properties) - PROPERTY_KEYS):
+        problems.append(
+            f"{key}={_show(properties[key])} is not valid: unknown property; "
+            f"allowed: {', '.join(sorted(PROPERTY_KEYS))}"
+        )
+    stem = properties.get("JobType")
+    job_type = job_types.JOB_TYPES.get(stem) if isinstance(stem, str) else None
+    if job_type is None:
+        problems.append(
+            f"JobType={_show(stem)} is not valid: allowed: {', '.join(sorted(job_types.JOB_TYPES))}"
+        )
+    request = properties.get("Request")
+    if not isinstance(request, Mapping):
+        problems.append(f"Request={_show(request)} is not valid: expected an object")
+    flags: dict[str, bool] = {}
+    for key, default in (
+        ("StopOnDelete", DEFAULT_STOP_ON_DELETE),
+        ("WaitForCompletion", DEFAULT_WAIT_FOR_COMPLETION),
+    ):
+        raw = properties.get(key)
+        parsed = default if raw is None else parse_bool(raw)
+        if parsed is None:
+            problems.append(f"{key}={_show(raw)} is not valid: expected 'true' or 'false'")
+        flags[key] = bool(parsed)
+    rerun = properties.get("RerunToken")
+    if rerun is not None and not isinstance(rerun, str | int):
+        problems.append(f"RerunToken={_show(rerun)} is not valid: expected a string")
+    if job_type is None or not isinstance(request, Mapping):
+        return None
+    return JobProperties(
+        job_type=job_type,
+        request=request,
+        stop_on_delete=flags["StopOnDelete"],
+        wait_for_completion=flags["WaitForCompletion"],
+        rerun_token=None if rerun is None else str(rerun),
+    )
+
+
+def parse_properties(properties: Mapping[str, Any]) -> JobProperties:
+    """Parse ResourceProperties (JobType, flags); raise RequestValidationError if invalid."""
+    problems: list[str] = []
+    parsed = _parse(properties, problems)
+    if problems or parsed is None:
+        raise RequestValidationError(problems)
+    return parsed
+
+
+def requires_new_job(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether an update must start a new job: the job itself (type, request) or the
+    RerunToken changed. StopOnDelete and WaitForCompletion only steer the handler."""
+    return any(old.get(key) != new.get(key) for key in ("JobType", "Request", "RerunToken"))
+
+
+# --------------------------------------------------------------------------- the request
+
+
+def _type_rules(job_type: JobType, request: Mapping[str, Any], problems: list[str]) -> None:
+    """What the model cannot say: per-type languages, model sources, field combinations."""
+    language = request.get("LanguageCode")
+    if job_type.languages and isinstance(language, str) and language not in job_type.languages:
+        problems.append(
+            f"Request.LanguageCode={language!r} is not valid: {job_type.stem} supports "
+            f"{', '.join(job_type.languages)}"
+        )
+    given = [name for name in job_type.model_fields if name in request]
+    if len(given) > 1:
+        problems.append(
+            f"Request: {' and '.join(given)} are both given; {job_type.stem} takes exactly "
+            "one model source"
+        )
+    elif job_type.model_required and not given:
+        problems.append(f"Request: {job_type.stem} needs one of {', '.join(job_type.model_fields)}")
+    if request.get("Mode") == "ONLY_REDACTION" and "RedactionConfig" not in request:
+        problems.append("Request.RedactionConfig is required when Mode is ONLY_REDACTION")
+    input_config = request.get("InputDataConfig")
+    reader = input_config.get("DocumentReaderConfig") if isinstance(input_config, Mapping) else None
+    if (
+        isinstance(reader, Mapping)
+        and reader.get("DocumentReadAction") == "TEXTRACT_ANALYZE_DOCUMENT"
+        and not reader.get("FeatureTypes")
+    ):
+        problems.append(
+            "Request.InputDataConfig.DocumentReaderConfig.FeatureTypes is required when "
+            "DocumentReadAction is TEXTRACT_ANALYZE_DOCUMENT (TABLES, FORMS or both)"
+        )
+
+
+def stack_name(stack_id: str) -> str:
+    """The stack name inside a CloudFormation stack ARN (``...:stack/NAME/uuid``)."""
+    parts = stack_id.split("/")
+    return parts[1] if len(parts) >= 3 else stack_id
+
+
+def client_request_token(
+    *,
+    stack_id: str,
+    logical_resource_id: str,
+    request_id: str,
+    job_type: str,
+    request: Mapping[str, Any],
+    rerun_token: str | None,
+) -> str:
+    """A deterministic idempotency token: 64 hex characters (the API allows 1-64 of
+    [A-Za-z0-9-]). The same CloudFormation event always yields the same token, so a
+    retried invocation cannot start a second job; the RequestId makes every create and
+    update distinct, so an update back to an earlier request is not mistaken for the
+    first create's job."""
+    material = json.dumps(
+        {
+            "StackId": stack_id,
+            "LogicalResourceId": logical_resource_id,
+            "RequestId": request_id,
+            "JobType": job_type,
+            "Request": request,
+            "RerunToken": rerun_token,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.:/=+\-%@]")
+
+
+def derive_job_name(*, stack_id: str, logical_resource_id: str, request_id: str) -> str:
+    """``<stack>-<logical id>-<8 chars of the request id>``: readable, within the API's
+    256 characters and pattern, and unique per create or replacing update."""
+    suffix = _NAME_UNSAFE.sub("", request_id)[:8] or "job"
+    base = _NAME_UNSAFE.sub("-", f"{stack_name(stack_id)}-{logical_resource_id}")
+    return f"{base[: _JOB_NAME_MAX - len(suffix) - 1]}-{suffix}"
+
+
+def build_start_request(
+    properties: Mapping[str, Any],
+    *,
+    stack_id: str,
+    logical_resource_id: str,
+    request_id: str,
+    model: ServiceModel | None = None,
+) -> StartRequest:
+    """Validate the resource properties and build the Start*Job call.
+
+    JobName and ClientRequestToken are taken from Request when given, derived otherwise.
+    Raises RequestValidationError listing every problem.
+    """
+    problems: list[str] = []
+    parsed = _parse(properties, problems)
+    if parsed is None:
+        raise RequestValidationError(problems)
+    job_type, request = parsed.job_type, dict(parsed.request)
+    operation = (model or service_model()).operation_model(job_type.start_operation)
+    members = operation.input_shape.members
+
+    any_type_fields = frozenset().union(*(t.accepted_fields for t in job_types.JOB_TYPES.values()))
+    for key in sorted(request):
+        if key in job_type.accepted_fields and key in members:
+            continue
+        allowed = ", ".join(sorted(job_type.accepted_fields))
+        reason = (
+            f"not accepted by JobType {job_type.stem}"
+            if key in any_type_fields
+            else "unknown field"
+        )
+        problems.append(
+            f"Request.{key}={_show(request.pop(key))} is not valid: {reason}; "
+            f"{job_type.start_operation} accepts: {allowed}"
+        )
+    _type_rules(job_type, request, problems)
+
+    request.setdefault(
+        "JobName",
+        derive_job_name(
+            stack_id=stack_id, logical_resource_id=logical_resource_id, request_id=request_id
+        ),
+    )
+    request.setdefault(
+        "ClientRequestToken",
+        client_request_token(
+            stack_id=stack_id,
+            logical_resource_id=logical_resource_id,
+            request_id=request_id,
+            job_type=job_type.stem,
+            request=parsed.request,
+            rerun_token=parsed.rerun_token,
+        ),
+    )
+    params = _Walker(problems).walk(operation.input_shape, request, "Request")
+    if problems:
+        raise RequestValidationError(problems)
+    return StartRequest(job_type=job_type, operation=job_type.start_operation, params=params)
