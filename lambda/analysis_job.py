@@ -44,9 +44,9 @@ import functools
 import json
 import logging
 import os
-import re
 import sys
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import job_types
@@ -138,14 +138,12 @@ def _client() -> BaseClient:
     return boto3.client("comprehend", region_name=region, config=config)
 
 
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
-
-
 def _call(operation: str, **params: Any) -> dict[str, Any]:
     """Call one Comprehend operation by its API name; errors carry the service message."""
+    from botocore import xform_name  # type: ignore[import-untyped]
     from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
-    method = getattr(_client(), _CAMEL.sub("_", operation).lower())
+    method = getattr(_client(), xform_name(operation))
     try:
         response: dict[str, Any] = method(**params)
     except ClientError as error:
@@ -216,7 +214,16 @@ def _update(cr: CustomResourceEvent) -> dict[str, Any]:
         _log(logging.INFO, "job type, request or rerun token changed; starting a new job")
         return _start(cr)
     _log(logging.INFO, "no change to the job; keeping it", jobArn=old_arn)
-    return {"PhysicalResourceId": old_arn, "Data": _job_data(_describe(job_type, old_arn))}
+    try:
+        data = _job_data(_describe(job_type, old_arn))
+    except ComprehendCallError as error:
+        if error.code not in NOT_FOUND_CODES:
+            raise
+        # Comprehend no longer knows the job: keep it anyway rather than fail every
+        # later update of the stack (change RerunToken to start a new one).
+        _log(logging.WARNING, "kept job not found; its status is unknown", jobArn=old_arn)
+        data = {"JobId": _job_id(old_arn), "JobArn": old_arn, "JobStatus": "UNKNOWN"}
+    return {"PhysicalResourceId": old_arn, "Data": data}
 
 
 def _delete(cr: CustomResourceEvent) -> dict[str, Any]:
@@ -228,7 +235,7 @@ def _delete(cr: CustomResourceEvent) -> dict[str, Any]:
     return {"PhysicalResourceId": physical_id}
 
 
-def _stop_if_running(job_arn: str, properties: Any) -> None:
+def _stop_if_running(job_arn: str, properties: Mapping[str, Any]) -> None:
     stop_on_delete = request_builder.parse_bool(properties.get("StopOnDelete"))
     if stop_on_delete is None:
         stop_on_delete = request_builder.DEFAULT_STOP_ON_DELETE

@@ -18,7 +18,6 @@ each field, the value given and what is allowed, so nothing is started on a bad 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -363,6 +362,8 @@ def client_request_token(
     retried invocation cannot start a second job; the RequestId makes every create and
     update distinct, so an update back to an earlier request is not mistaken for the
     first create's job."""
+    import hashlib  # Only creates need it; kept off the cold-import path.
+
     material = json.dumps(
         {
             "StackId": stack_id,

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import analysis_job
+import boto3
+import job_types
 import pytest
+from botocore import xform_name
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 
@@ -31,3 +34,31 @@ def fresh_handler_client() -> Iterator[None]:
     analysis_job._client.cache_clear()
     yield
     analysis_job._client.cache_clear()
+
+
+class MotoJobs:
+    """The test's own view of the jobs in moto (a separate client, same server)."""
+
+    def __init__(self) -> None:
+        self.client = boto3.client("comprehend", region_name="us-east-1")
+
+    def describe(self, job_arn: str) -> dict[str, Any]:
+        """The Describe*Job properties of the job an ARN names."""
+        job_type = job_types.job_type_for_arn(job_arn)
+        assert job_type is not None, job_arn
+        describe = getattr(self.client, xform_name(job_type.describe_operation))
+        properties: dict[str, Any] = describe(JobId=job_arn.rsplit("/", 1)[1])[
+            job_type.properties_key
+        ]
+        return properties
+
+    def count(self, job_type: job_types.JobType) -> int:
+        """How many jobs of a type moto holds."""
+        listed = getattr(self.client, f"list_{xform_name(job_type.stem)}_jobs")()
+        return len(listed[f"{job_type.stem}JobPropertiesList"])
+
+
+@pytest.fixture
+def moto_jobs(aws: str) -> MotoJobs:
+    """Jobs in a clean moto server (boto3 reads AWS_ENDPOINT_URL, set by ``aws``)."""
+    return MotoJobs()

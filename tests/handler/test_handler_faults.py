@@ -25,6 +25,7 @@ import boto3
 import botocore.endpoint
 import job_types
 import pytest
+import request_builder
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.stub import Stubber
@@ -108,18 +109,8 @@ def inject(operation: str, errors: list[tuple[int, str, str]]) -> FaultInjector:
     return injector
 
 
-def jobs_in_moto(job_type: job_types.JobType) -> int:
-    client = boto3.client("comprehend", region_name="us-east-1")
-    listed = getattr(client, f"list_{_snake(job_type.stem)}_jobs")()
-    return len(listed[f"{job_type.stem}JobPropertiesList"])
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
-
-
 def test_throttling_then_success_retries_and_starts_one_job(
-    aws: str, sleeps: list[float], load_event: Callable[[str], Event]
+    moto_jobs: Any, sleeps: list[float], load_event: Callable[[str], Event]
 ) -> None:
     injector = inject(
         "StartEntitiesDetectionJob",
@@ -134,11 +125,11 @@ def test_throttling_then_success_retries_and_starts_one_job(
     assert injector.attempts == 3
     assert len(sleeps) == 2  # one backoff before each retry
     assert result["Data"]["JobStatus"] == "SUBMITTED"
-    assert jobs_in_moto(job_types.ENTITIES_DETECTION) == 1
+    assert moto_jobs.count(job_types.ENTITIES_DETECTION) == 1
 
 
 def test_server_error_then_success_retries(
-    aws: str, sleeps: list[float], load_event: Callable[[str], Event]
+    moto_jobs: Any, sleeps: list[float], load_event: Callable[[str], Event]
 ) -> None:
     injector = inject(
         "StartKeyPhrasesDetectionJob",
@@ -148,11 +139,11 @@ def test_server_error_then_success_retries(
     analysis_job.on_event(load_event("create_key_phrases_detection"), None)
 
     assert injector.attempts == 2
-    assert jobs_in_moto(job_types.KEY_PHRASES_DETECTION) == 1
+    assert moto_jobs.count(job_types.KEY_PHRASES_DETECTION) == 1
 
 
 def test_throttling_that_never_ends_gives_up_after_eight_attempts(
-    aws: str, sleeps: list[float], load_event: Callable[[str], Event]
+    moto_jobs: Any, sleeps: list[float], load_event: Callable[[str], Event]
 ) -> None:
     throttled = (400, "TooManyRequestsException", "The number of requests exceeds the limit.")
     injector = inject("StartSentimentDetectionJob", [throttled] * 20)
@@ -161,11 +152,11 @@ def test_throttling_that_never_ends_gives_up_after_eight_attempts(
         analysis_job.on_event(load_event("create_sentiment_detection"), None)
 
     assert injector.attempts == 8
-    assert jobs_in_moto(job_types.SENTIMENT_DETECTION) == 0
+    assert moto_jobs.count(job_types.SENTIMENT_DETECTION) == 0
 
 
 def test_permanent_error_is_not_retried(
-    aws: str, sleeps: list[float], load_event: Callable[[str], Event]
+    moto_jobs: Any, sleeps: list[float], load_event: Callable[[str], Event]
 ) -> None:
     injector = inject(
         "StartEntitiesDetectionJob", [(400, "KmsKeyValidationException", KMS_MESSAGE)]
@@ -250,8 +241,6 @@ def test_create_sends_the_built_request(
 
 
 def stubber_token(event: Event) -> str:
-    import request_builder
-
     properties = event["ResourceProperties"]
     return request_builder.client_request_token(
         stack_id=event["StackId"],
@@ -388,3 +377,35 @@ def test_update_of_flags_only_returns_the_old_jobs_data(
         "PhysicalResourceId": ENTITIES_ARN,
         "Data": {"JobId": JOB_ID, "JobArn": ENTITIES_ARN, "JobStatus": "COMPLETED"},
     }
+
+
+def test_update_of_flags_only_keeps_a_job_comprehend_forgot(
+    stubber: Stubber, load_event: Callable[[str], Event]
+) -> None:
+    stubber.add_client_error(
+        "describe_entities_detection_job",
+        service_error_code="JobNotFoundException",
+        service_message="The specified job was not found.",
+        expected_params={"JobId": JOB_ID},
+    )
+
+    result = analysis_job.on_event(load_event("update_entities_detection_flags_only"), None)
+
+    assert result == {
+        "PhysicalResourceId": ENTITIES_ARN,
+        "Data": {"JobId": JOB_ID, "JobArn": ENTITIES_ARN, "JobStatus": "UNKNOWN"},
+    }
+
+
+def test_update_of_flags_only_fails_on_other_errors(
+    stubber: Stubber, load_event: Callable[[str], Event]
+) -> None:
+    stubber.add_client_error(
+        "describe_entities_detection_job",
+        service_error_code="AccessDeniedException",
+        service_message="User is not authorized to perform: comprehend:Describe...",
+        http_status_code=403,
+    )
+
+    with pytest.raises(analysis_job.ComprehendCallError, match="AccessDeniedException"):
+        analysis_job.on_event(load_event("update_entities_detection_flags_only"), None)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import analysis_job
-import boto3
 import job_types
 import pytest
 from request_builder import RequestValidationError
@@ -26,31 +25,6 @@ PLACEHOLDER_ARN = (
 )
 
 
-@pytest.fixture
-def comprehend(aws: str) -> Any:
-    """A test-side client on the same moto server (boto3 reads AWS_ENDPOINT_URL)."""
-    return boto3.client("comprehend", region_name="us-east-1")
-
-
-def describe(comprehend: Any, job_arn: str) -> dict[str, Any]:
-    job_type = job_types.job_type_for_arn(job_arn)
-    assert job_type is not None
-    response = getattr(comprehend, _snake(job_type.describe_operation))(
-        JobId=job_arn.rsplit("/", 1)[1]
-    )
-    properties: dict[str, Any] = response[job_type.properties_key]
-    return properties
-
-
-def count_jobs(comprehend: Any, job_type: job_types.JobType) -> int:
-    response = getattr(comprehend, f"list_{_snake(job_type.stem)}_jobs")()
-    return len(response[f"{job_type.stem}JobPropertiesList"])
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
-
-
 def as_follow_up(event: Event, physical_id: str) -> Event:
     event["PhysicalResourceId"] = physical_id
     return event
@@ -61,7 +35,7 @@ def as_follow_up(event: Event, physical_id: str) -> Event:
 
 @pytest.mark.parametrize("name", CREATE_EVENTS)
 def test_create_starts_one_job_of_the_type(
-    name: str, load_event: Callable[[str], Event], comprehend: Any
+    name: str, load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     event = load_event(name)
     job_type = job_types.JOB_TYPES[event["ResourceProperties"]["JobType"]]
@@ -75,22 +49,22 @@ def test_create_starts_one_job_of_the_type(
         "JobArn": arn,
         "JobStatus": "SUBMITTED",
     }
-    job = describe(comprehend, arn)
+    job = moto_jobs.describe(arn)
     request = event["ResourceProperties"]["Request"]
     assert job["InputDataConfig"] == request["InputDataConfig"]
     assert job["OutputDataConfig"] == request["OutputDataConfig"]
     assert job["DataAccessRoleArn"] == request["DataAccessRoleArn"]
-    assert count_jobs(comprehend, job_type) == 1
+    assert moto_jobs.count(job_type) == 1
 
 
 def test_create_sends_every_field_with_the_api_types(
-    load_event: Callable[[str], Event], comprehend: Any
+    load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     event = load_event("create_entities_detection")
 
     arn = analysis_job.on_event(event, None)["PhysicalResourceId"]
 
-    job = describe(comprehend, arn)
+    job = moto_jobs.describe(arn)
     request = event["ResourceProperties"]["Request"]
     assert job["JobName"] == "ComprehendJobsStack-EntitiesJobAnalysisJob7D1E2F3A-0f1e2d3c"
     assert job["LanguageCode"] == "en"
@@ -98,19 +72,19 @@ def test_create_sends_every_field_with_the_api_types(
     assert job["VolumeKmsKeyId"] == request["VolumeKmsKeyId"]
     assert job["VpcConfig"] == request["VpcConfig"]
     assert job["InputDataConfig"]["DocumentReaderConfig"]["FeatureTypes"] == ["TABLES", "FORMS"]
-    tags = comprehend.list_tags_for_resource(ResourceArn=arn)["Tags"]
+    tags = moto_jobs.client.list_tags_for_resource(ResourceArn=arn)["Tags"]
     assert tags == request["Tags"]
 
 
 def test_create_coerces_number_of_topics(
-    load_event: Callable[[str], Event], comprehend: Any
+    load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     arn = analysis_job.on_event(load_event("create_topics_detection"), None)["PhysicalResourceId"]
 
-    assert describe(comprehend, arn)["NumberOfTopics"] == 5
+    assert moto_jobs.describe(arn)["NumberOfTopics"] == 5
 
 
-def test_invalid_create_starts_nothing(load_event: Callable[[str], Event], comprehend: Any) -> None:
+def test_invalid_create_starts_nothing(load_event: Callable[[str], Event], moto_jobs: Any) -> None:
     event = load_event("create_pii_entities_detection")
     event["ResourceProperties"]["Request"]["VpcConfig"] = {
         "SecurityGroupIds": ["sg-1"],
@@ -120,14 +94,14 @@ def test_invalid_create_starts_nothing(load_event: Callable[[str], Event], compr
     with pytest.raises(RequestValidationError, match="not accepted by JobType PiiEntities"):
         analysis_job.on_event(event, None)
 
-    assert count_jobs(comprehend, job_types.PII_ENTITIES_DETECTION) == 0
+    assert moto_jobs.count(job_types.PII_ENTITIES_DETECTION) == 0
 
 
 # --------------------------------------------------------------------------- update
 
 
 @pytest.fixture
-def created(load_event: Callable[[str], Event], comprehend: Any) -> dict[str, Any]:
+def created(load_event: Callable[[str], Event], moto_jobs: Any) -> dict[str, Any]:
     """The entities job the update and delete events refer to."""
     return analysis_job.on_event(load_event("create_entities_detection"), None)
 
@@ -137,7 +111,7 @@ def created(load_event: Callable[[str], Event], comprehend: Any) -> dict[str, An
     ["update_entities_detection_request_changed", "update_entities_detection_rerun_token"],
 )
 def test_update_of_request_or_rerun_token_starts_a_new_job(
-    name: str, created: dict[str, Any], load_event: Callable[[str], Event], comprehend: Any
+    name: str, created: dict[str, Any], load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     old_arn = created["PhysicalResourceId"]
 
@@ -145,35 +119,35 @@ def test_update_of_request_or_rerun_token_starts_a_new_job(
 
     assert result["PhysicalResourceId"] != old_arn
     assert result["Data"]["JobArn"] == result["PhysicalResourceId"]
-    assert count_jobs(comprehend, job_types.ENTITIES_DETECTION) == 2
-    assert describe(comprehend, old_arn)["JobStatus"] == "SUBMITTED"  # CFN deletes it next
+    assert moto_jobs.count(job_types.ENTITIES_DETECTION) == 2
+    assert moto_jobs.describe(old_arn)["JobStatus"] == "SUBMITTED"  # CFN deletes it next
 
 
 def test_update_with_a_new_request_sends_it(
-    created: dict[str, Any], load_event: Callable[[str], Event], comprehend: Any
+    created: dict[str, Any], load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     event = load_event("update_entities_detection_request_changed")
 
     result = analysis_job.on_event(as_follow_up(event, created["PhysicalResourceId"]), None)
 
-    job = describe(comprehend, result["PhysicalResourceId"])
+    job = moto_jobs.describe(result["PhysicalResourceId"])
     assert job["InputDataConfig"]["S3Uri"].endswith("/entities-v2/")
     assert job["JobName"].endswith("-9c0d1e2f")  # unique per create: the new request id
 
 
 def test_update_of_flags_only_keeps_the_job(
-    created: dict[str, Any], load_event: Callable[[str], Event], comprehend: Any
+    created: dict[str, Any], load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     event = load_event("update_entities_detection_flags_only")
 
     result = analysis_job.on_event(as_follow_up(event, created["PhysicalResourceId"]), None)
 
     assert result == created
-    assert count_jobs(comprehend, job_types.ENTITIES_DETECTION) == 1
+    assert moto_jobs.count(job_types.ENTITIES_DETECTION) == 1
 
 
 def test_update_with_invalid_flags_fails_and_starts_nothing(
-    created: dict[str, Any], load_event: Callable[[str], Event], comprehend: Any
+    created: dict[str, Any], load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     event = load_event("update_entities_detection_flags_only")
     event["ResourceProperties"]["StopOnDelete"] = "sometimes"
@@ -181,25 +155,25 @@ def test_update_with_invalid_flags_fails_and_starts_nothing(
     with pytest.raises(RequestValidationError, match="StopOnDelete='sometimes'"):
         analysis_job.on_event(as_follow_up(event, created["PhysicalResourceId"]), None)
 
-    assert count_jobs(comprehend, job_types.ENTITIES_DETECTION) == 1
+    assert moto_jobs.count(job_types.ENTITIES_DETECTION) == 1
 
 
 # --------------------------------------------------------------------------- delete
 
 
 def test_delete_stops_a_running_job(
-    created: dict[str, Any], load_event: Callable[[str], Event], comprehend: Any
+    created: dict[str, Any], load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     arn = created["PhysicalResourceId"]
 
     result = analysis_job.on_event(as_follow_up(load_event("delete_entities_detection"), arn))
 
     assert result == {"PhysicalResourceId": arn}
-    assert describe(comprehend, arn)["JobStatus"] in {"STOP_REQUESTED", "STOPPED"}
+    assert moto_jobs.describe(arn)["JobStatus"] in {"STOP_REQUESTED", "STOPPED"}
 
 
 def test_delete_leaves_the_job_when_stop_on_delete_is_false(
-    created: dict[str, Any], load_event: Callable[[str], Event], comprehend: Any
+    created: dict[str, Any], load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     arn = created["PhysicalResourceId"]
     event = as_follow_up(load_event("delete_entities_detection"), arn)
@@ -207,11 +181,11 @@ def test_delete_leaves_the_job_when_stop_on_delete_is_false(
 
     analysis_job.on_event(event, None)
 
-    assert describe(comprehend, arn)["JobStatus"] == "SUBMITTED"
+    assert moto_jobs.describe(arn)["JobStatus"] == "SUBMITTED"
 
 
 def test_delete_of_a_type_without_stop_succeeds(
-    load_event: Callable[[str], Event], comprehend: Any
+    load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     arn = analysis_job.on_event(load_event("create_document_classification"), None)[
         "PhysicalResourceId"
@@ -221,7 +195,7 @@ def test_delete_of_a_type_without_stop_succeeds(
     result = analysis_job.on_event(event, None)
 
     assert result == {"PhysicalResourceId": arn}
-    assert describe(comprehend, arn)["JobStatus"] == "SUBMITTED"
+    assert moto_jobs.describe(arn)["JobStatus"] == "SUBMITTED"
 
 
 def test_delete_of_a_failed_create_succeeds(load_event: Callable[[str], Event], aws: str) -> None:
@@ -243,10 +217,10 @@ def test_delete_of_a_job_that_is_gone_succeeds(
 
 
 def test_delete_of_a_finished_job_succeeds(
-    created: dict[str, Any], load_event: Callable[[str], Event], comprehend: Any
+    created: dict[str, Any], load_event: Callable[[str], Event], moto_jobs: Any
 ) -> None:
     arn = created["PhysicalResourceId"]
-    comprehend.stop_entities_detection_job(JobId=arn.rsplit("/", 1)[1])
+    moto_jobs.client.stop_entities_detection_job(JobId=arn.rsplit("/", 1)[1])
 
     result = analysis_job.on_event(as_follow_up(load_event("delete_entities_detection"), arn))
 
