@@ -6,7 +6,11 @@ Served by ``aws_cdk.custom_resources.Provider``:
 - ``on_event`` returns ``{"PhysicalResourceId": <job ARN>, "Data": {JobId, JobArn,
   JobStatus}}``.
 
-  * Create: one Start<JobType>Job call with a deterministic ClientRequestToken.
+  * Create: the properties are validated against botocore's model (``request_builder``),
+    then one Start<JobType>Job call is made. Its ClientRequestToken is a hash of the
+    stack, logical id, RequestId and request: a retried invocation of the same event
+    cannot start a second job. JobName is Request.JobName as given (also reused by a
+    replacing update), else ``<stack>-<logical id>-<8 chars of the RequestId>``.
   * Update: a changed JobType, Request or RerunToken starts a new job (a new physical id,
     so CloudFormation then deletes the old one). Any other change (StopOnDelete,
     WaitForCompletion) starts nothing: the old physical id and the old job's data are
@@ -23,10 +27,11 @@ Served by ``aws_cdk.custom_resources.Provider``:
   to the Data; FAILED and STOPPED raise with the service's Message; anything else
   is not complete yet.
 
-  The wait is bounded by the Provider's ``total_timeout``, which CloudFormation caps at
-  one hour for a custom resource: a job still running then fails the deployment with
-  "Operation timed out" (and its Delete stops the job). Jobs on large inputs take longer;
-  leave WaitForCompletion off for those and watch the job by its ARN instead.
+  The wait is bounded by the Provider's ``total_timeout`` (at most one hour; this
+  library sets one hour, polling every minute). A job still running then fails the
+  deployment with "Operation timed out", and the rollback's Delete stops the job (with
+  StopOnDelete). Jobs on large inputs take longer: leave WaitForCompletion off for those
+  and watch the job by its ARN instead.
 
 Retries: the client uses botocore's "standard" retry mode with up to 8 attempts, which
 backs off exponentially with jitter on throttling (TooManyRequestsException, 429) and
@@ -101,7 +106,9 @@ if not logger.handlers:
     logger.addHandler(_handler)
     # Lambda's root handler would prefix each line; ours is the JSON line as it is.
     logger.propagate = False
-logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+_level = os.environ.get("LOG_LEVEL", "INFO").upper()
+# An unknown LOG_LEVEL must not break the container at import.
+logger.setLevel(_level if isinstance(logging.getLevelName(_level), int) else logging.INFO)
 
 
 def _log(level: int, message: str, **fields: Any) -> None:
@@ -175,11 +182,16 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """Provider framework on_event: Create, Update or Delete the analysis job."""
     cr = CustomResourceEvent(event)
     _log(logging.INFO, "event received", **cr.log_fields())
-    if cr.request_type == "Create":
-        return _start(cr)
-    if cr.request_type == "Update":
-        return _update(cr)
-    return _delete(cr)
+    try:
+        if cr.request_type == "Create":
+            return _start(cr)
+        if cr.request_type == "Update":
+            return _update(cr)
+        return _delete(cr)
+    except Exception as error:
+        # The Provider reports the message to CloudFormation; this keeps it in the logs.
+        _log(logging.ERROR, "on_event failed", error=f"{type(error).__name__}: {error}")
+        raise
 
 
 def _start(cr: CustomResourceEvent) -> dict[str, Any]:
@@ -269,6 +281,14 @@ def _stop_if_running(job_arn: str, properties: Mapping[str, Any]) -> None:
 def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """Provider framework is_complete: is the job finished (when the stack waits)?"""
     cr = CustomResourceEvent(event)
+    try:
+        return _is_complete(cr)
+    except Exception as error:
+        _log(logging.ERROR, "is_complete failed", error=f"{type(error).__name__}: {error}")
+        raise
+
+
+def _is_complete(cr: CustomResourceEvent) -> dict[str, Any]:
     if cr.request_type == "Delete":
         return {"IsComplete": True}
     properties = request_builder.parse_properties(cr.resource_properties)

@@ -304,7 +304,7 @@ def test_is_complete_not_yet_and_without_data(
 
 
 def test_is_complete_raises_the_service_message_for_a_failed_job(
-    stubber: Stubber, load_event: Callable[[str], Event]
+    stubber: Stubber, load_event: Callable[[str], Event], capsys: pytest.CaptureFixture[str]
 ) -> None:
     stubber.add_response(
         "describe_entities_detection_job",
@@ -316,6 +316,9 @@ def test_is_complete_raises_the_service_message_for_a_failed_job(
         analysis_job.is_complete(_is_complete_event(load_event), None)
 
     assert str(raised.value) == f"Comprehend job {ENTITIES_ARN} is FAILED: {FAILED_MESSAGE}"
+    last = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert last["level"] == "ERROR"
+    assert last["error"] == f"JobFailedError: {raised.value}"
 
 
 def test_is_complete_raises_for_a_stopped_job(
