@@ -11,6 +11,7 @@ the command has to start fast and work without Node.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -21,9 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-import boto3  # type: ignore[import-untyped]
-from botocore.config import Config  # type: ignore[import-untyped]
-from botocore.exceptions import BotoCoreError, ProfileNotFound  # type: ignore[import-untyped]
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ProfileNotFound
 
 from comprehend_jobs.monitor import errors
 from comprehend_jobs.monitor.discovery import JobRef, find_jobs
@@ -34,6 +35,7 @@ from comprehend_jobs.monitor.errors import (
     JobStillRunning,
     NoCredentials,
     UsageError,
+    aws_errors,
 )
 from comprehend_jobs.monitor.fetch import fetch_output
 from comprehend_jobs.monitor.formats import EXTENSIONS, FORMATS, write_rows
@@ -71,9 +73,11 @@ class Clients:
         """The client for ``service`` in ``region`` (the session's Region when None)."""
         key = (service, region)
         if key not in self._clients:
-            self._clients[key] = self._session.client(
-                service, region_name=region, config=_CLIENT_CONFIG
-            )
+            # Making a client is where a missing Region shows up.
+            with aws_errors(f"{service} client", region or "the default Region"):
+                self._clients[key] = self._session.client(
+                    service, region_name=region, config=_CLIENT_CONFIG
+                )
         return self._clients[key]
 
 
@@ -146,6 +150,10 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
     except CliError as e:
         print(f"{PROG}: error: {e}", file=rt.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # The reader went away (`results ... | head`): what it read is what it wanted.
+        _silence_stdout(rt)
+        return errors.EXIT_OK
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=rt.stderr)
         return errors.EXIT_INTERRUPTED
@@ -162,6 +170,13 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
             file=rt.stderr,
         )
         return errors.EXIT_AWS_ERROR
+
+
+def _silence_stdout(rt: Runtime) -> None:
+    # Python flushes stdout again at exit; point it at /dev/null so that flush is quiet.
+    if rt.stdout is sys.stdout:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _session(rt: Runtime, args: argparse.Namespace) -> Any:

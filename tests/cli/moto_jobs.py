@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]
-from botocore import xform_name  # type: ignore[import-untyped]
+import boto3
+from botocore import xform_name
 from moto.comprehend.models import comprehend_backends
 
 from comprehend_jobs.cli import Runtime

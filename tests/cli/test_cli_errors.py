@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import ast
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]
+import boto3
 import pytest
-from botocore.stub import Stubber  # type: ignore[import-untyped]
+from botocore.stub import Stubber
 
 from comprehend_jobs.job_types import ENTITIES_DETECTION
 from comprehend_jobs.monitor import errors
@@ -219,3 +220,33 @@ def test_importing_the_cli_does_not_start_node() -> None:
     code = "import sys, comprehend_jobs.cli; sys.exit('aws_cdk' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert done.returncode == 0
+
+
+def test_no_region(
+    aws: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+
+    run = invoke(["status", "Jobs"], runtime(clock))
+
+    assert run.code == errors.EXIT_NO_CREDENTIALS
+    assert run.stderr == (
+        "comprehend-jobs: error: no AWS Region configured; pass --region or set AWS_REGION / "
+        "AWS_DEFAULT_REGION\n"
+    )
+
+
+def test_closed_pipe_ends_quietly(emulator: Emulator, clock: FakeClock) -> None:
+    # GIVEN a reader that goes away after the first line (`comprehend-jobs status S | head -1`)
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    emulator.deploy_stack("Jobs", {"A": emulator.start_job(ENTITIES_DETECTION, "invoices")})
+    rt = runtime(clock, stdout=ClosedPipe())
+
+    run = invoke(["status", "Jobs"], rt)
+
+    assert (run.code, run.stderr) == (0, "")

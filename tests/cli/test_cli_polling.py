@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]
+import boto3
 import pytest
-from botocore.stub import Stubber  # type: ignore[import-untyped]
+from botocore.stub import Stubber
 
 from comprehend_jobs.job_types import ENTITIES_DETECTION
 from comprehend_jobs.monitor.discovery import JobRef

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from botocore.exceptions import ClientError
 
 from comprehend_jobs.job_types import JobType, job_type_for_arn
 from comprehend_jobs.monitor.errors import NoJobs, StackNotFound, aws_errors, error_code

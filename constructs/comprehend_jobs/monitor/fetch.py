@@ -11,7 +11,7 @@ import tarfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from botocore.exceptions import ClientError
 
 from comprehend_jobs.monitor.errors import OutputMissing, aws_errors, error_code
 from comprehend_jobs.monitor.status import JobState

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from botocore import xform_name  # type: ignore[import-untyped]
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from botocore import xform_name
+from botocore.exceptions import ClientError
 
 from comprehend_jobs.monitor.discovery import JobRef
 from comprehend_jobs.monitor.errors import JobNotFound, aws_errors, error_code, is_throttling
