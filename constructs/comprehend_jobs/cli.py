@@ -213,11 +213,8 @@ def _status(args: argparse.Namespace, clients: Clients, rt: Runtime) -> int:
     else:
         for line in status_lines(states, rt.now()):
             print(line, file=rt.stdout)
-    return (
-        errors.EXIT_OK
-        if not any(s.done and not s.succeeded for s in states)
-        else (errors.EXIT_JOB_FAILED)
-    )
+    failed = any(s.done and not s.succeeded for s in states)
+    return errors.EXIT_JOB_FAILED if failed else errors.EXIT_OK
 
 
 def _summary(states: Sequence[JobState], now: datetime) -> str:
@@ -230,14 +227,15 @@ def _summary(states: Sequence[JobState], now: datetime) -> str:
 
 def _results(args: argparse.Namespace, clients: Clients, rt: Runtime) -> int:
     states = _select(_describe_all(args.stack, clients), args.job)
-    for state in states:
-        _check_finished(state, args.stack)
     if args.out is None and len(states) > 1:
         names = ", ".join(s.name for s in states)
         raise UsageError(
             f"stack {args.stack} has {len(states)} jobs ({names}); pick one with --job NAME "
             "or write them all with --out DIR"
         )
+    # Check every job before downloading anything, so a run is all or nothing.
+    for state in states:
+        _check_finished(state, args.stack)
     for state in states:
         s3 = clients.get("s3", state.ref.region)
         if args.out is None:

@@ -119,3 +119,11 @@ def test_stack_without_jobs(emulator: Emulator) -> None:
 
     with pytest.raises(NoJobs, match=r"^stack Empty has no Comprehend jobs"):
         find_jobs(emulator.cloudformation, "Empty")
+
+
+def test_resource_type_is_the_one_the_handler_serves() -> None:
+    # The CLI cannot import the handler package at run time (it is the Lambda asset's), so
+    # the contract is pinned here instead.
+    from request_builder import RESOURCE_TYPE
+
+    assert JOB_RESOURCE_TYPE == RESOURCE_TYPE

@@ -168,3 +168,12 @@ class _CountingSink(io.StringIO):
     def write(self, text: str) -> int:
         self.lines += text.count("\n")
         return len(text)
+
+
+def test_table_keeps_one_line_per_row() -> None:
+    row = dict.fromkeys(ENTITY_COLUMNS, "") | {"text": "Acme\nCorp"}
+    out = io.StringIO()
+
+    write_rows("table", ENTITY_COLUMNS, [row], out)
+
+    assert out.getvalue().splitlines()[1].split() == ["Acme", "Corp"]

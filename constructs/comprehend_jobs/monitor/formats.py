@@ -79,6 +79,13 @@ def _write_table(columns: Sequence[str], rows: Iterable[Row], out: TextIO) -> in
     return count
 
 
+def align(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """Cells padded to ``widths``, two spaces apart, no trailing blanks."""
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
 def _table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    fitted = [c if len(c) <= w else c[: w - 3] + "..." for c, w in zip(cells, widths, strict=True)]
-    return "  ".join(c.ljust(w) for c, w in zip(fitted, widths, strict=True)).rstrip() + "\n"
+    # A line break inside a cell (entity text can span lines) would break the table.
+    flat = [c.replace("\r", " ").replace("\n", " ") for c in cells]
+    fitted = [c if len(c) <= w else c[: w - 3] + "..." for c, w in zip(flat, widths, strict=True)]
+    return align(fitted, widths) + "\n"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
+from comprehend_jobs.monitor.formats import align
 from comprehend_jobs.monitor.status import JobState
 
 Clock = Callable[[], datetime]
@@ -59,16 +60,12 @@ def status_lines(states: Sequence[JobState], now: datetime) -> list[str]:
         for s in states
     ]
     widths = [max(len(r[i]) for r in [_HEADERS, *rows]) for i in range(len(_HEADERS))]
-    lines = [_align(_HEADERS, widths)]
+    lines = [align(_HEADERS, widths)]
     for state, row in zip(states, rows, strict=True):
-        lines.append(_align(row, widths))
+        lines.append(align(row, widths))
         if state.message:
             lines.append(f"  message: {state.message}")
     return lines
-
-
-def _align(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
 class LineDisplay:
