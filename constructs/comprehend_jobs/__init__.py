@@ -2,6 +2,9 @@
 asynchronous analysis jobs (custom entity recognition, custom classification and the
 other asynchronous job types)."""
 
+from comprehend_jobs.acknowledgments import ACKNOWLEDGMENT_KINDS, AcknowledgmentKind, acknowledge
+from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
+from comprehend_jobs.encryption import JobEncryption, KeyReference
 from comprehend_jobs.input_options import (
     DocumentFeatureType,
     DocumentReadAction,
@@ -24,11 +27,16 @@ from comprehend_jobs.jobs import (
     TargetedSentimentDetectionJob,
     TopicsDetectionJob,
 )
+from comprehend_jobs.network import JobNetwork
+from comprehend_jobs.storage import JobStorage
 from comprehend_jobs.validation import PropValidationError
 
 __all__ = [
+    "ACKNOWLEDGMENT_KINDS",
     "JOB_TYPES",
+    "AcknowledgmentKind",
     "AnalysisJob",
+    "DataAccessRole",
     "DocumentClassificationJob",
     "DocumentFeatureType",
     "DocumentReadAction",
@@ -37,9 +45,14 @@ __all__ = [
     "DominantLanguageDetectionJob",
     "EntityRecognitionJob",
     "EventsDetectionJob",
+    "ImportedDataAccessRole",
     "InputFormat",
+    "JobEncryption",
+    "JobNetwork",
+    "JobStorage",
     "JobType",
     "KeyPhrasesDetectionJob",
+    "KeyReference",
     "PiiEntitiesDetectionJob",
     "PiiMode",
     "PiiRedaction",
@@ -47,4 +60,5 @@ __all__ = [
     "SentimentDetectionJob",
     "TargetedSentimentDetectionJob",
     "TopicsDetectionJob",
+    "acknowledge",
 ]

@@ -1,0 +1,478 @@
+"""DataAccessRole: the role Amazon Comprehend assumes to run a job.
+
+Trust: ``comprehend.amazonaws.com`` with ``aws:SourceAccount`` (this account) and
+``aws:SourceArn`` = ``arn:<partition>:comprehend:<region>:<account>:<job-type>-job/*`` for
+exactly the job types that use the role (``job_types=`` and every ``allow_job_type()``;
+rendered lazily and sorted, so the order jobs are added in does not matter). A role no
+job type uses is a synth-time error (it could never be assumed).
+
+Permissions live in one customer managed policy attached to the role (HIPAA, NIST and PCI
+packs reject inline policies; CDK minimizes it, so 100 jobs sharing a role keep it small):
+
+* ``grant_read_input(bucket, prefix)``: s3:GetObject on ``<bucket>/<prefix>*``,
+  s3:ListBucket on the bucket with ``s3:prefix`` limited to the prefix, kms:Decrypt on the
+  bucket's key when known;
+* ``grant_write_output(bucket, prefix)``: s3:PutObject on ``<bucket>/<prefix>*``,
+  kms:GenerateDataKey + kms:Decrypt on the bucket's default key when known;
+* ``grant_keys(encryption)``: kms:CreateGrant on the volume key, kms:GenerateDataKey +
+  kms:Decrypt on the output key;
+* ``grant_vpc_access()``: the nine EC2 actions Comprehend documents, on ``*`` (AWS offers
+  nothing narrower; acknowledged narrowly).
+
+A job construct that depends on the DataAccessRole construct (``node.add_dependency``)
+also depends on its policy: the policy is a child of the construct. ``policy_dependable``
+names it explicitly.
+
+``DataAccessRole.from_role_arn()`` wraps an existing role: ``allow_job_type`` does nothing
+and grants go nowhere (``iam.Grant.drop``): the role's owner manages its trust and policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import jsii
+from aws_cdk import CfnOutput, IListProducer, IResolveContext, Lazy, Stack, Token
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct, IDependable, IValidation
+
+from comprehend_jobs.acknowledgments import acknowledge, resource_detail
+from comprehend_jobs.encryption import JobEncryption, KeyReference
+from comprehend_jobs.job_types import JobType
+from comprehend_jobs.network import JobNetwork
+from comprehend_jobs.storage import JobStorage, prefix_problem
+from comprehend_jobs.validation import Problems, PropValidationError, describe_problem
+
+SERVICE_PRINCIPAL = "comprehend.amazonaws.com"
+
+#: The EC2 actions Comprehend documents for jobs in a VPC (Developer Guide, usingVPC).
+VPC_ACTIONS: tuple[str, ...] = (
+    "ec2:CreateNetworkInterface",
+    "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission",
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+)
+
+ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+
+
+@jsii.implements(iam.IPrincipal)
+class _PolicyPrincipal:
+    """The role, as a grantee whose statements go to the managed policy."""
+
+    def __init__(self, owner: DataAccessRole) -> None:
+        self._owner = owner
+        self._role = owner._role
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        return self
+
+    @property
+    def assume_role_action(self) -> str:
+        return self._role.assume_role_action
+
+    @property
+    def policy_fragment(self) -> iam.PrincipalPolicyFragment:
+        return self._role.policy_fragment
+
+    @property
+    def principal_account(self) -> str | None:
+        return self._role.principal_account
+
+    def add_to_policy(self, statement: iam.PolicyStatement) -> bool:
+        return self.add_to_principal_policy(statement).statement_added
+
+    def add_to_principal_policy(
+        self, statement: iam.PolicyStatement
+    ) -> iam.AddToPrincipalPolicyResult:
+        policy = self._owner.policy
+        policy.add_statements(statement)
+        return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=policy)
+
+
+def _check_job_types(problems: Problems, job_types: object) -> None:
+    if job_types is None:
+        return
+    if not isinstance(job_types, list | tuple) or not all(
+        isinstance(t, JobType) for t in job_types
+    ):
+        problems.add(
+            "job_types",
+            job_types,
+            "a list of comprehend_jobs.JobType rows (e.g. [ENTITIES_DETECTION])",
+            "import the rows from comprehend_jobs.job_types",
+        )
+
+
+class DataAccessRole(Construct):
+    """The IAM role Comprehend assumes to read input, write output and use the keys.
+
+    :param storage: grant read on its input prefix and write on its output prefix.
+        Default: None (use the grant methods).
+    :param encryption: grant the volume and output keys. Default: None.
+    :param network: grant the nine EC2 actions for jobs in a VPC. Default: None (no EC2
+        permission at all).
+    :param job_types: job types that use the role (more via ``allow_job_type``).
+        Default: none yet; at least one is required by synth time.
+    :param role_name: a physical role name. Default: generated by CloudFormation.
+    :param description: the role's description. Default: a generic one.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        storage: JobStorage | None = None,
+        encryption: JobEncryption | None = None,
+        network: JobNetwork | None = None,
+        job_types: list[JobType] | None = None,
+        role_name: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        problems = Problems(f"DataAccessRole({construct_id})")
+        for prop, value, cls in (
+            ("storage", storage, JobStorage),
+            ("encryption", encryption, JobEncryption),
+            ("network", network, JobNetwork),
+        ):
+            if value is not None and not isinstance(value, cls):
+                problems.add(prop, value, f"a {cls.__name__}", f"pass a {cls.__name__} or None")
+        _check_job_types(problems, job_types)
+        if (
+            role_name is not None
+            and not Token.is_unresolved(role_name)
+            and not re.match(r"^[\w+=,.@-]{1,64}$", role_name)
+        ):
+            problems.add(
+                "role_name",
+                role_name,
+                "1-64 characters from letters, digits and +=,.@_-",
+                "shorten or clean the name, or omit it",
+            )
+        problems.raise_if_any()
+
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self._job_types: dict[str, JobType] = {}
+        self._stack = stack
+        # Uncached: job constructs add their types after the role exists.
+        source_arns = Lazy.uncached_list(_SourceArns(self))
+        self._role = iam.Role(
+            self,
+            "Role",
+            role_name=role_name,
+            description=description or "Amazon Comprehend job data access (comprehend-jobs)",
+            assumed_by=iam.ServicePrincipal(
+                SERVICE_PRINCIPAL,
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {"aws:SourceArn": source_arns},
+                },
+            ),
+        )
+        self._principal = _PolicyPrincipal(self)
+        self._acknowledged: set[str] = set()
+        self.node.add_validation(_JobTypesValidation(self))
+
+        for job_type in job_types or []:
+            self.allow_job_type(job_type)
+        if storage is not None:
+            self.grant_read_input(storage.input_bucket, storage.input_prefix)
+            self.grant_write_output(storage.output_bucket, storage.output_prefix)
+        if encryption is not None:
+            self.grant_keys(encryption)
+        if network is not None:
+            self.grant_vpc_access()
+
+    # -- identity ---------------------------------------------------------------------
+
+    @property
+    def role(self) -> iam.IRole:
+        """The role (pass its ARN as DataAccessRoleArn)."""
+        return self._role
+
+    @property
+    def role_arn(self) -> str:
+        """The role ARN."""
+        return self._role.role_arn
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """A grantee that writes into this role's managed policy (for ``bucket.grant_*``)."""
+        return self._principal
+
+    @property
+    def policy(self) -> iam.ManagedPolicy:
+        """The role's managed policy (created with the first grant: an empty policy is
+        invalid in CloudFormation)."""
+        existing = self.node.try_find_child("Policy")
+        if isinstance(existing, iam.ManagedPolicy):
+            return existing
+        return iam.ManagedPolicy(
+            self,
+            "Policy",
+            description="Amazon Comprehend job data access (comprehend-jobs)",
+            roles=[self._role],
+        )
+
+    @property
+    def policy_dependable(self) -> IDependable:
+        """What a job must depend on so the permissions exist before it starts: this
+        construct, which covers the managed policy whenever it is created."""
+        return self
+
+    @property
+    def job_types(self) -> list[JobType]:
+        """The job types that use the role, sorted by ARN resource type."""
+        return [self._job_types[k] for k in sorted(self._job_types)]
+
+    def allow_job_type(self, job_type: JobType) -> None:
+        """Let jobs of ``job_type`` assume the role (adds its ARN to aws:SourceArn)."""
+        if not isinstance(job_type, JobType):
+            raise PropValidationError(
+                f"DataAccessRole({self.node.id})",
+                [
+                    describe_problem(
+                        "job_type",
+                        job_type,
+                        "a comprehend_jobs.JobType row",
+                        "pass e.g. comprehend_jobs.job_types.ENTITIES_DETECTION",
+                    )
+                ],
+            )
+        self._job_types[job_type.arn_resource] = job_type
+
+    # -- grants -----------------------------------------------------------------------
+
+    def _grant(
+        self,
+        actions: Iterable[str],
+        resources: list[str],
+        conditions: dict[str, Any] | None = None,
+    ) -> iam.Grant:
+        return iam.Grant.add_to_principal(
+            grantee=self._principal,
+            actions=sorted(actions),
+            resource_arns=resources,
+            conditions=conditions,
+        )
+
+    def _acknowledge_resource(self, kind: str, resource: str) -> None:
+        detail = f"Resource::{resource_detail(self, resource)}"
+        key = f"{kind}:{detail}"
+        if key in self._acknowledged:
+            return
+        self._acknowledged.add(key)
+        acknowledge(self.policy, kind, applies_to=[detail.removeprefix("Resource::")])
+
+    def _object_resource(self, bucket: s3.IBucket, prefix: str, prop: str) -> str:
+        why = prefix_problem(prefix)
+        if why:
+            raise PropValidationError(
+                f"DataAccessRole({self.node.id})",
+                [describe_problem(prop, prefix, f"a valid S3 key prefix ({why})", "fix it")],
+            )
+        resource = bucket.arn_for_objects(f"{prefix}*")
+        self._acknowledge_resource("S3_JOB_DATA_PREFIX", resource)
+        return resource
+
+    def grant_read_input(self, bucket: s3.IBucket, prefix: str = "") -> iam.Grant:
+        """s3:GetObject on ``<prefix>*``, s3:ListBucket for that prefix, kms:Decrypt."""
+        grant = self._grant(["s3:GetObject"], [self._object_resource(bucket, prefix, "prefix")])
+        conditions = {"StringLike": {"s3:prefix": [prefix, f"{prefix}*"]}} if prefix else None
+        grant = grant.combine(self._grant(["s3:ListBucket"], [bucket.bucket_arn], conditions))
+        if bucket.encryption_key is not None:
+            grant = grant.combine(self._grant(["kms:Decrypt"], [bucket.encryption_key.key_arn]))
+        return grant
+
+    def grant_write_output(self, bucket: s3.IBucket, prefix: str = "") -> iam.Grant:
+        """s3:PutObject on ``<prefix>*``, kms:GenerateDataKey + kms:Decrypt on its key."""
+        grant = self._grant(["s3:PutObject"], [self._object_resource(bucket, prefix, "prefix")])
+        if bucket.encryption_key is not None:
+            grant = grant.combine(
+                self._grant(["kms:Decrypt", "kms:GenerateDataKey"], [bucket.encryption_key.key_arn])
+            )
+        return grant
+
+    def _grant_key(self, ref: KeyReference, actions: Iterable[str]) -> iam.Grant:
+        resource = ref.grant_resource
+        if ref.alias_name is not None:
+            self._acknowledge_resource("KMS_OUTPUT_KEY_ALIAS", resource)
+        return self._grant(actions, [resource], ref.alias_condition)
+
+    def grant_keys(
+        self,
+        encryption: JobEncryption | None = None,
+        *,
+        volume_key: kms.IKey | None = None,
+        output_key: kms.IKey | None = None,
+    ) -> iam.Grant:
+        """kms:CreateGrant on the volume key; kms:GenerateDataKey + kms:Decrypt on the output key.
+
+        Emits the stack output ``<id>CrossAccountKeyPolicy`` (JSON statements) when a key
+        of ``encryption`` is, or may be, in another account.
+        """
+        grants: list[iam.Grant] = []
+        if encryption is not None:
+            if encryption.volume_ref is not None:
+                grants.append(self._grant_key(encryption.volume_ref, ["kms:CreateGrant"]))
+            if encryption.output_ref is not None:
+                grants.append(
+                    self._grant_key(encryption.output_ref, ["kms:Decrypt", "kms:GenerateDataKey"])
+                )
+            statements = encryption.cross_account_key_policy_statements(self.role_arn)
+            if statements and self.node.try_find_child("CrossAccountKeyPolicy") is None:
+                CfnOutput(
+                    self,
+                    "CrossAccountKeyPolicy",
+                    description="Key-policy statements the owner of each foreign KMS key "
+                    "must add for this DataAccessRole",
+                    value=self._stack.to_json_string(statements),
+                )
+        if volume_key is not None:
+            grants.append(self._grant(["kms:CreateGrant"], [volume_key.key_arn]))
+        if output_key is not None:
+            grants.append(self._grant(["kms:Decrypt", "kms:GenerateDataKey"], [output_key.key_arn]))
+        if not grants:
+            return iam.Grant.drop(self._role, "no key to grant")
+        grant = grants[0]
+        for g in grants[1:]:
+            grant = grant.combine(g)
+        return grant
+
+    def grant_vpc_access(self) -> iam.Grant:
+        """The nine EC2 actions Comprehend needs to place a job in a VPC (Resource ``*``)."""
+        if "vpc" not in self._acknowledged:
+            self._acknowledged.add("vpc")
+            acknowledge(self.policy, "EC2_NETWORK_INTERFACE_ACTIONS")
+        return self._grant(VPC_ACTIONS, ["*"])
+
+    # -- importing --------------------------------------------------------------------
+
+    @staticmethod
+    def from_role_arn(scope: Construct, construct_id: str, role_arn: str) -> ImportedDataAccessRole:
+        """An existing role (validated ARN); its trust and permissions are its owner's."""
+        return ImportedDataAccessRole(scope, construct_id, role_arn=role_arn)
+
+
+@jsii.implements(IListProducer)
+class _SourceArns:
+    """The trust policy's aws:SourceArn list, computed at synth (sorted)."""
+
+    def __init__(self, owner: DataAccessRole) -> None:
+        self._owner = owner
+
+    def produce(self, context: IResolveContext) -> list[str] | None:
+        stack = Stack.of(self._owner)
+        return [
+            f"arn:{stack.partition}:comprehend:{stack.region}:{stack.account}:"
+            f"{job_type.arn_resource}/*"
+            for job_type in self._owner.job_types
+        ]
+
+
+@jsii.implements(IValidation)
+class _JobTypesValidation:
+    """Fails synth when no job type uses the role (the trust would match nothing)."""
+
+    def __init__(self, owner: DataAccessRole) -> None:
+        self._owner = owner
+
+    def validate(self) -> list[str]:
+        if self._owner.job_types:
+            return []
+        return [
+            f"DataAccessRole {self._owner.node.path}: no job type uses this role, so its "
+            "trust policy would allow no aws:SourceArn. Fix: pass job_types=[...] or call "
+            "allow_job_type(...) (job constructs do this), or remove the role."
+        ]
+
+
+class ImportedDataAccessRole(Construct):
+    """An existing DataAccessRole: its owner manages trust and permissions.
+
+    ``allow_job_type`` does nothing and every grant is dropped (``iam.Grant.drop``): make
+    sure the role trusts ``comprehend.amazonaws.com`` for the job types used and can
+    read the input, write the output and use the keys.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, role_arn: str) -> None:
+        if not Token.is_unresolved(role_arn) and not ROLE_ARN_RE.match(str(role_arn)):
+            raise PropValidationError(
+                f"DataAccessRole.from_role_arn({construct_id})",
+                [
+                    describe_problem(
+                        "role_arn",
+                        role_arn,
+                        "an IAM role ARN "
+                        "'arn:<partition>:iam::<12-digit account>:role/<path/name>'",
+                        "copy the role ARN from the IAM console",
+                    )
+                ],
+            )
+        super().__init__(scope, construct_id)
+        self._role = iam.Role.from_role_arn(self, "Role", role_arn, mutable=False)
+
+    @property
+    def role(self) -> iam.IRole:
+        """The imported role."""
+        return self._role
+
+    @property
+    def role_arn(self) -> str:
+        """The role ARN as given."""
+        return self._role.role_arn
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        """The imported (immutable) role: grants to it change nothing."""
+        return self._role
+
+    @property
+    def policy_dependable(self) -> IDependable:
+        """Nothing to wait for: this construct (no resources)."""
+        return self
+
+    @property
+    def job_types(self) -> list[JobType]:
+        """Always empty: the role's trust is managed elsewhere."""
+        return []
+
+    def allow_job_type(self, job_type: JobType) -> None:
+        """No-op: an imported role's trust policy is not managed here."""
+
+    def _dropped(self, intent: str) -> iam.Grant:
+        return iam.Grant.drop(self._role, intent)
+
+    def grant_read_input(self, bucket: s3.IBucket, prefix: str = "") -> iam.Grant:
+        """Dropped: grant read on the input in the role's own policy."""
+        return self._dropped(f"read {bucket.bucket_name}/{prefix}*")
+
+    def grant_write_output(self, bucket: s3.IBucket, prefix: str = "") -> iam.Grant:
+        """Dropped: grant write on the output in the role's own policy."""
+        return self._dropped(f"write {bucket.bucket_name}/{prefix}*")
+
+    def grant_keys(
+        self,
+        encryption: JobEncryption | None = None,
+        *,
+        volume_key: kms.IKey | None = None,
+        output_key: kms.IKey | None = None,
+    ) -> iam.Grant:
+        """Dropped: grant the keys in the role's own policy."""
+        return self._dropped("use the job keys")
+
+    def grant_vpc_access(self) -> iam.Grant:
+        """Dropped: grant the nine EC2 actions in the role's own policy."""
+        return self._dropped("create job network interfaces")

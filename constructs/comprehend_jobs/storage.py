@@ -1,0 +1,274 @@
+"""JobStorage: the input and output S3 locations of a Comprehend job.
+
+Default: an input bucket and an output bucket, both SSE-KMS (the output key of a given
+``JobEncryption``, else one key of this construct's own, rotation on, with S3 bucket keys
+so 100 jobs do not mean 100x the KMS requests), TLS-only (and TLS 1.2+) bucket policies,
+all public access blocked, versioning, object ownership enforced, and server access logs
+into one access-log bucket (SSE-S3: the only encryption S3 log delivery supports).
+
+Bring your own: ``existing_input_bucket=`` / ``existing_output_bucket=`` (IBucket), each
+independently; the prefixes apply either way. Comprehend requires the buckets to be in
+the Region of the job, so a bucket whose Region is known and differs from the stack's is
+an error.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy, Stack, Token
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from comprehend_jobs.acknowledgments import acknowledge
+from comprehend_jobs.encryption import JobEncryption
+from comprehend_jobs.validation import Problems
+
+#: Default prefixes: a trailing "/" so "input/" never matches "input2/...".
+DEFAULT_INPUT_PREFIX = "input/"
+DEFAULT_OUTPUT_PREFIX = "output/"
+
+_PREFIX_ALLOWED = (
+    "an S3 key prefix of at most 1024 bytes (UTF-8) with no leading '/', no '//', no '.' "
+    "or '..' path segment, no control characters and none of '*', '?', '$', '\\\\' "
+    "(they would act as IAM wildcards or policy variables); '' means the whole bucket"
+)
+
+
+def prefix_problem(value: object) -> str | None:
+    """Why ``value`` is not a valid prefix, or None when it is (tokens are not checked)."""
+    if not isinstance(value, str):
+        return "not a string"
+    if Token.is_unresolved(value):
+        return None
+    if len(value.encode("utf-8")) > 1024:
+        return "longer than 1024 bytes"
+    if value.startswith("/"):
+        return "starts with '/'"
+    if "//" in value:
+        return "contains '//'"
+    if any(seg in (".", "..") for seg in value.split("/")):
+        return "has a '.' or '..' segment"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return "contains a control character"
+    bad = sorted({c for c in value if c in "*?$\\"})
+    if bad:
+        return f"contains {''.join(bad)!r}"
+    return None
+
+
+def _suggest_prefix(value: object) -> str:
+    if not isinstance(value, str):
+        return DEFAULT_INPUT_PREFIX
+    cleaned = value.lstrip("/")
+    while "//" in cleaned:
+        cleaned = cleaned.replace("//", "/")
+    cleaned = "".join(c for c in cleaned if c not in "*?$\\" and ord(c) >= 0x20)
+    return "/".join(s for s in cleaned.split("/") if s not in (".", ".."))
+
+
+def _is_bucket(value: object) -> bool:
+    return hasattr(value, "bucket_arn") and hasattr(value, "bucket_name")
+
+
+class JobStorage(Construct):
+    """The input and output buckets (and prefixes) of Comprehend jobs.
+
+    :param encryption: its output key encrypts the buckets this construct creates.
+        Default: None (a key of this construct, rotation on). A key given only as a string
+        (alias or ARN) cannot be used for bucket encryption either: a key is created then.
+    :param existing_input_bucket: read input from this bucket. Default: a bucket is created.
+    :param existing_output_bucket: write output to this bucket. Default: a bucket is created.
+    :param input_prefix: the key prefix of the input objects. Default: ``"input/"``.
+    :param output_prefix: the key prefix Comprehend writes under. Default: ``"output/"``.
+    :param existing_access_log_bucket: server access logs of created buckets go here.
+        Default: an access-log bucket is created (only when a bucket is created).
+    :param removal_policy: removal policy of the created buckets and key. Default: RETAIN.
+    :param auto_delete_objects: empty created buckets on stack deletion (needs
+        ``removal_policy=RemovalPolicy.DESTROY``; adds a CDK custom-resource Lambda).
+        Default: False.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        encryption: JobEncryption | None = None,
+        existing_input_bucket: s3.IBucket | None = None,
+        existing_output_bucket: s3.IBucket | None = None,
+        input_prefix: str = DEFAULT_INPUT_PREFIX,
+        output_prefix: str = DEFAULT_OUTPUT_PREFIX,
+        existing_access_log_bucket: s3.IBucket | None = None,
+        removal_policy: RemovalPolicy | None = None,
+        auto_delete_objects: bool = False,
+    ) -> None:
+        stack = Stack.of(scope)
+        problems = Problems(f"JobStorage({construct_id})")
+        for prop, bucket in (
+            ("existing_input_bucket", existing_input_bucket),
+            ("existing_output_bucket", existing_output_bucket),
+            ("existing_access_log_bucket", existing_access_log_bucket),
+        ):
+            if bucket is None:
+                continue
+            if not _is_bucket(bucket):
+                problems.add(prop, bucket, "an s3.IBucket", "pass s3.Bucket.from_bucket_name(...)")
+                continue
+            region = bucket.env.region
+            if (
+                prop != "existing_access_log_bucket"
+                and not Token.is_unresolved(region)
+                and not Token.is_unresolved(stack.region)
+                and region != stack.region
+            ):
+                problems.add(
+                    prop,
+                    f"{bucket.bucket_name} in {region}",
+                    f"a bucket in the stack's Region {stack.region} (Comprehend reads and "
+                    "writes only same-Region buckets)",
+                    f"use a bucket in {stack.region}, or deploy the stack to {region}",
+                )
+        for prop, prefix in (("input_prefix", input_prefix), ("output_prefix", output_prefix)):
+            why = prefix_problem(prefix)
+            if why:
+                problems.add(
+                    prop,
+                    prefix,
+                    f"{_PREFIX_ALLOWED} (this one {why})",
+                    f"use e.g. {_suggest_prefix(prefix)!r}",
+                )
+        creates_any = existing_input_bucket is None or existing_output_bucket is None
+        if not creates_any:
+            for prop, value, default in (
+                ("existing_access_log_bucket", existing_access_log_bucket, None),
+                ("removal_policy", removal_policy, None),
+                ("auto_delete_objects", auto_delete_objects, False),
+            ):
+                if value != default:
+                    problems.add(
+                        prop,
+                        value,
+                        f"{prop} applies only to buckets this construct creates, and it "
+                        "creates none when both existing buckets are given",
+                        f"drop {prop}",
+                    )
+        elif auto_delete_objects and removal_policy != RemovalPolicy.DESTROY:
+            problems.add(
+                "auto_delete_objects",
+                auto_delete_objects,
+                "auto_delete_objects=True needs removal_policy=RemovalPolicy.DESTROY",
+                "pass removal_policy=RemovalPolicy.DESTROY too, or drop auto_delete_objects",
+            )
+        same_bucket = existing_input_bucket is not None and (
+            existing_input_bucket is existing_output_bucket
+            or (
+                existing_output_bucket is not None
+                and not Token.is_unresolved(existing_input_bucket.bucket_name)
+                and existing_input_bucket.bucket_name == existing_output_bucket.bucket_name
+            )
+        )
+        if (
+            same_bucket
+            and isinstance(input_prefix, str)
+            and isinstance(output_prefix, str)
+            and not Token.is_unresolved(input_prefix)
+            and not Token.is_unresolved(output_prefix)
+            and (input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix))
+        ):
+            problems.add(
+                "output_prefix",
+                output_prefix,
+                f"a prefix that does not overlap input_prefix={input_prefix!r} in the same "
+                "bucket (the job would read its own output)",
+                "use separate prefixes such as 'input/' and 'output/'",
+            )
+        problems.raise_if_any()
+
+        super().__init__(scope, construct_id)
+        self.input_prefix: str = input_prefix
+        self.output_prefix: str = output_prefix
+        self.encryption = encryption
+        policy = removal_policy or RemovalPolicy.RETAIN
+        self.data_key: kms.IKey | None = None
+        self.access_log_bucket: s3.IBucket | None = None
+        if creates_any:
+            self.data_key = (encryption.output_key if encryption else None) or kms.Key(
+                self,
+                "DataKey",
+                description="comprehend-jobs: job input and output buckets",
+                enable_key_rotation=True,
+                removal_policy=policy,
+            )
+            self.access_log_bucket = existing_access_log_bucket or self._log_bucket(
+                policy, auto_delete_objects
+            )
+        self.input_bucket: s3.IBucket = existing_input_bucket or self._data_bucket(
+            "InputBucket", "input-bucket/", policy, auto_delete_objects
+        )
+        self.output_bucket: s3.IBucket = existing_output_bucket or self._data_bucket(
+            "OutputBucket", "output-bucket/", policy, auto_delete_objects
+        )
+        self.created_buckets: list[s3.Bucket] = [
+            b for b in (self.input_bucket, self.output_bucket) if isinstance(b, s3.Bucket)
+        ]
+
+    def _log_bucket(self, policy: RemovalPolicy, auto_delete: bool) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "AccessLogBucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=policy,
+            auto_delete_objects=auto_delete,
+        )
+        acknowledge(bucket.node.default_child or bucket, "ACCESS_LOG_BUCKET")
+        acknowledge(bucket.node.default_child or bucket, "S3_REPLICATION")
+        return bucket
+
+    def _data_bucket(
+        self, construct_id: str, log_prefix: str, policy: RemovalPolicy, auto_delete: bool
+    ) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            construct_id,
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.data_key,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=self.access_log_bucket,
+            server_access_logs_prefix=log_prefix,
+            removal_policy=policy,
+            auto_delete_objects=auto_delete,
+        )
+        acknowledge(bucket.node.default_child or bucket, "S3_REPLICATION")
+        return bucket
+
+    # -- the interface the job constructs use ------------------------------------------
+
+    @property
+    def input_s3_uri(self) -> str:
+        """``s3://<input bucket>/<input prefix>`` (InputDataConfig.S3Uri)."""
+        return f"s3://{self.input_bucket.bucket_name}/{self.input_prefix}"
+
+    @property
+    def output_s3_uri(self) -> str:
+        """``s3://<output bucket>/<output prefix>`` (OutputDataConfig.S3Uri)."""
+        return f"s3://{self.output_bucket.bucket_name}/{self.output_prefix}"
+
+    @property
+    def input_key(self) -> kms.IKey | None:
+        """The key that encrypts the input objects, when known."""
+        return self.input_bucket.encryption_key
+
+    @property
+    def output_bucket_key(self) -> kms.IKey | None:
+        """The default encryption key of the output bucket, when known."""
+        return self.output_bucket.encryption_key

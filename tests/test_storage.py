@@ -1,0 +1,340 @@
+"""JobStorage: secure default buckets, bring-your-own buckets, prefixes and bad props."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Match, Template
+from nag_support import TEST_ENV, new_stack
+
+from comprehend_jobs import JobEncryption, JobStorage, PropValidationError
+
+
+def buckets_by_id(template: Template) -> dict[str, dict[str, Any]]:
+    return template.find_resources("AWS::S3::Bucket")
+
+
+def one(resources: dict[str, Any], fragment: str) -> tuple[str, dict[str, Any]]:
+    matches = [(k, v) for k, v in resources.items() if fragment in k]
+    assert len(matches) == 1, (fragment, list(resources))
+    return matches[0]
+
+
+# -- defaults ------------------------------------------------------------------------
+
+
+def test_default_creates_input_output_and_access_log_buckets_and_one_key() -> None:
+    stack = new_stack()
+    JobStorage(stack, "Storage")
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::S3::Bucket", 3)
+    template.resource_count_is("AWS::KMS::Key", 1)
+    template.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+
+
+@pytest.mark.parametrize("name", ["InputBucket", "OutputBucket"])
+def test_data_buckets_are_sse_kms_versioned_private_logged_and_owner_enforced(name: str) -> None:
+    stack = new_stack()
+    JobStorage(stack, "Storage")
+    template = Template.from_stack(stack)
+    buckets = buckets_by_id(template)
+    _, bucket = one(buckets, name)
+    log_id, _ = one(buckets, "AccessLogBucket")
+    key_id = next(iter(template.find_resources("AWS::KMS::Key")))
+    props = bucket["Properties"]
+    assert props["BucketEncryption"] == {
+        "ServerSideEncryptionConfiguration": [
+            {
+                "BucketKeyEnabled": True,
+                "ServerSideEncryptionByDefault": {
+                    "KMSMasterKeyID": {"Fn::GetAtt": [key_id, "Arn"]},
+                    "SSEAlgorithm": "aws:kms",
+                },
+            }
+        ]
+    }
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    prefix = "input-bucket/" if name == "InputBucket" else "output-bucket/"
+    assert props["LoggingConfiguration"] == {
+        "DestinationBucketName": {"Ref": log_id},
+        "LogFilePrefix": prefix,
+    }
+    assert bucket["DeletionPolicy"] == "Retain"
+
+
+def test_access_log_bucket_is_sse_s3_versioned_private_owner_enforced() -> None:
+    stack = new_stack()
+    JobStorage(stack, "Storage")
+    _, log = one(buckets_by_id(Template.from_stack(stack)), "AccessLogBucket")
+    props = log["Properties"]
+    assert props["BucketEncryption"] == {
+        "ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+        ]
+    }
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
+    assert "LoggingConfiguration" not in props
+
+
+def test_every_bucket_policy_denies_insecure_transport_and_old_tls() -> None:
+    stack = new_stack()
+    JobStorage(stack, "Storage")
+    template = Template.from_stack(stack)
+    policies = template.find_resources("AWS::S3::BucketPolicy")
+    assert len(policies) == 3
+    for policy in policies.values():
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert any(
+            s["Effect"] == "Deny"
+            and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+            and s["Action"] == "s3:*"
+            and s["Principal"] == {"AWS": "*"}
+            for s in statements
+        )
+        assert any(
+            s["Effect"] == "Deny" and s["Condition"] == {"NumericLessThan": {"s3:TlsVersion": 1.2}}
+            for s in statements
+        )
+
+
+def test_access_logs_are_delivered_by_bucket_policy_not_acl() -> None:
+    stack = new_stack()
+    storage = JobStorage(stack, "Storage")
+    assert storage.access_log_bucket is not None
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": "s3:PutObject",
+                                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_default_prefixes_and_uris() -> None:
+    stack = new_stack()
+    storage = JobStorage(stack, "Storage")
+    assert storage.input_prefix == "input/"
+    assert storage.output_prefix == "output/"
+    assert stack.resolve(storage.input_s3_uri) == {
+        "Fn::Join": ["", ["s3://", {"Ref": "StorageInputBucket0767FBBB"}, "/input/"]]
+    }
+    assert stack.resolve(storage.output_s3_uri) == {
+        "Fn::Join": ["", ["s3://", {"Ref": "StorageOutputBucketCD2EEB3A"}, "/output/"]]
+    }
+
+
+def test_encryption_output_key_encrypts_created_buckets() -> None:
+    stack = new_stack()
+    enc = JobEncryption(stack, "Enc")
+    storage = JobStorage(stack, "Storage", encryption=enc)
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::KMS::Key", 2)  # the job keys only, no storage key
+    assert storage.data_key is enc.output_key
+    assert storage.input_bucket.encryption_key is enc.output_key
+
+
+def test_encryption_with_string_output_key_falls_back_to_own_key() -> None:
+    stack = new_stack(env=TEST_ENV)
+    enc = JobEncryption(stack, "Enc", existing_output_key="alias/x", volume_encryption=False)
+    storage = JobStorage(stack, "Storage", encryption=enc)
+    assert storage.data_key is not None and storage.data_key is not enc.output_key
+    Template.from_stack(stack).resource_count_is("AWS::KMS::Key", 1)
+
+
+def test_destroy_with_auto_delete_is_opt_in() -> None:
+    stack = new_stack()
+    JobStorage(stack, "Storage", removal_policy=RemovalPolicy.DESTROY, auto_delete_objects=True)
+    template = Template.from_stack(stack)
+    for bucket in template.find_resources("AWS::S3::Bucket").values():
+        assert bucket["DeletionPolicy"] == "Delete"
+    template.resource_count_is("Custom::S3AutoDeleteObjects", 3)
+
+
+# -- bring your own ------------------------------------------------------------------
+
+
+def test_existing_buckets_create_nothing_and_keep_prefixes() -> None:
+    stack = new_stack(env=TEST_ENV)
+    existing_in = s3.Bucket.from_bucket_name(stack, "In", "my-input")
+    existing_out = s3.Bucket.from_bucket_name(stack, "Out", "my-output")
+    storage = JobStorage(
+        stack,
+        "Storage",
+        existing_input_bucket=existing_in,
+        existing_output_bucket=existing_out,
+        input_prefix="docs/2026/",
+        output_prefix="results/",
+    )
+    assert storage.input_bucket is existing_in
+    assert storage.output_bucket is existing_out
+    assert storage.access_log_bucket is None
+    assert storage.data_key is None
+    assert storage.input_s3_uri == "s3://my-input/docs/2026/"
+    assert storage.output_s3_uri == "s3://my-output/results/"
+    assert storage.node.children == []
+
+
+def test_existing_input_bucket_only_creates_output_and_log_buckets() -> None:
+    stack = new_stack(env=TEST_ENV)
+    existing_in = s3.Bucket.from_bucket_name(stack, "In", "my-input")
+    storage = JobStorage(stack, "Storage", existing_input_bucket=existing_in)
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::S3::Bucket", 2)
+    assert storage.input_bucket is existing_in
+    assert storage.access_log_bucket is not None
+
+
+def test_existing_access_log_bucket_is_used() -> None:
+    stack = new_stack(env=TEST_ENV)
+    logs = s3.Bucket.from_bucket_name(stack, "Logs", "my-logs")
+    storage = JobStorage(stack, "Storage", existing_access_log_bucket=logs)
+    Template.from_stack(stack).resource_count_is("AWS::S3::Bucket", 2)
+    assert storage.access_log_bucket is logs
+
+
+def test_same_bucket_with_separate_prefixes_is_allowed() -> None:
+    stack = new_stack(env=TEST_ENV)
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "shared")
+    storage = JobStorage(
+        stack, "Storage", existing_input_bucket=bucket, existing_output_bucket=bucket
+    )
+    assert storage.input_s3_uri == "s3://shared/input/"
+    assert storage.output_s3_uri == "s3://shared/output/"
+
+
+def test_empty_prefix_means_the_whole_bucket() -> None:
+    stack = new_stack(env=TEST_ENV)
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "in-bucket")
+    storage = JobStorage(stack, "Storage", existing_input_bucket=bucket, input_prefix="")
+    assert storage.input_s3_uri == "s3://in-bucket/"
+
+
+# -- invalid props ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [
+        ("input_prefix", "/input/"),
+        ("input_prefix", "a//b/"),
+        ("input_prefix", "a/../b/"),
+        ("input_prefix", "./a"),
+        ("output_prefix", "out*"),
+        ("output_prefix", "out?"),
+        ("output_prefix", "${aws:username}/"),
+        ("output_prefix", "bad\x00char"),
+        ("output_prefix", "x" * 1025),
+    ],
+)
+def test_invalid_prefixes_raise_before_creating_anything(prop: str, value: str) -> None:
+    stack = new_stack()
+    before = len(stack.node.children)
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(stack, "Storage", **{prop: value})
+    message = str(raised.value)
+    assert f"{prop}={value!r}" in message
+    assert "S3 key prefix" in message
+    assert "Fix: use e.g." in message
+    assert len(stack.node.children) == before
+
+
+def test_bucket_in_another_region_is_an_error() -> None:
+    stack = new_stack(env=TEST_ENV)
+    far = s3.Bucket.from_bucket_attributes(stack, "Far", bucket_name="far-away", region="eu-west-1")
+    before = len(stack.node.children)
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(stack, "Storage", existing_input_bucket=far)
+    message = str(raised.value)
+    assert "existing_input_bucket='far-away in eu-west-1'" in message
+    assert "us-east-1" in message
+    assert len(stack.node.children) == before
+
+
+def test_bucket_in_the_stack_region_is_fine() -> None:
+    stack = new_stack(env=TEST_ENV)
+    near = s3.Bucket.from_bucket_attributes(stack, "Near", bucket_name="near", region="us-east-1")
+    JobStorage(stack, "Storage", existing_output_bucket=near)
+
+
+@pytest.mark.parametrize(
+    ("props", "prop"),
+    [
+        ({"auto_delete_objects": True}, "auto_delete_objects"),
+        (
+            {"auto_delete_objects": True, "removal_policy": RemovalPolicy.RETAIN},
+            "auto_delete_objects",
+        ),
+        ({"existing_input_bucket": "my-bucket"}, "existing_input_bucket"),
+    ],
+)
+def test_invalid_combinations_raise(props: dict[str, Any], prop: str) -> None:
+    stack = new_stack()
+    before = len(stack.node.children)
+    with pytest.raises(PropValidationError, match=f"{prop}="):
+        JobStorage(stack, "Storage", **props)
+    assert len(stack.node.children) == before
+
+
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [
+        ("removal_policy", RemovalPolicy.DESTROY),
+        ("existing_access_log_bucket", "logs"),
+        ("auto_delete_objects", True),
+    ],
+)
+def test_create_only_props_with_both_existing_buckets_raise(prop: str, value: Any) -> None:
+    stack = new_stack(env=TEST_ENV)
+    existing_in = s3.Bucket.from_bucket_name(stack, "In", "in-bucket")
+    existing_out = s3.Bucket.from_bucket_name(stack, "Out", "out-bucket")
+    if prop == "existing_access_log_bucket":
+        value = s3.Bucket.from_bucket_name(stack, "Logs", "log-bucket")
+    before = len(stack.node.children)
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(
+            stack,
+            "Storage",
+            existing_input_bucket=existing_in,
+            existing_output_bucket=existing_out,
+            **{prop: value},
+        )
+    assert f"{prop}=" in str(raised.value)
+    assert "creates none" in str(raised.value)
+    assert len(stack.node.children) == before
+
+
+def test_overlapping_prefixes_in_one_bucket_raise() -> None:
+    stack = new_stack(env=TEST_ENV)
+    bucket = s3.Bucket.from_bucket_name(stack, "B", "shared")
+    with pytest.raises(PropValidationError, match="output_prefix='data/out/'"):
+        JobStorage(
+            stack,
+            "Storage",
+            existing_input_bucket=bucket,
+            existing_output_bucket=bucket,
+            input_prefix="data/",
+            output_prefix="data/out/",
+        )
