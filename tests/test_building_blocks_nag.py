@@ -88,6 +88,9 @@ BUILDS: dict[str, Callable[[Stack], Any]] = {
     "role-vpc-only": lambda s: DataAccessRole(
         s, "Data", network=JobNetwork(s, "Net"), job_types=[ENTITIES_DETECTION]
     ),
+    "role-textract": lambda s: DataAccessRole(
+        s, "Data", job_types=[DOCUMENT_CLASSIFICATION]
+    ).grant_textract(),
     "composed": _composed,
     "bring-your-own": _bring_your_own,
 }

@@ -20,7 +20,7 @@ from comprehend_jobs import (
     JobStorage,
     PropValidationError,
 )
-from comprehend_jobs.data_access_role import VPC_ACTIONS
+from comprehend_jobs.data_access_role import TEXTRACT_ACTIONS, VPC_ACTIONS
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
     ENTITIES_DETECTION,
@@ -215,7 +215,7 @@ def test_no_inline_policy_and_no_wildcard_actions_anywhere() -> None:
         )
         assert not [a for a in actions if "*" in a]
         if statement["Resource"] == "*":
-            assert actions == list(VPC_ACTIONS)
+            assert actions in (list(VPC_ACTIONS), list(TEXTRACT_ACTIONS))
 
 
 def test_vpc_actions_are_the_nine_documented_ones() -> None:
@@ -283,6 +283,21 @@ def test_grants_return_iam_grants_with_the_statement() -> None:
     assert grant.principal_statements
     vpc_grant = role.grant_vpc_access()
     assert isinstance(vpc_grant, iam.Grant) and vpc_grant.success
+
+
+def test_grant_textract_adds_the_two_actions_to_the_managed_policy() -> None:
+    stack = new_stack(env=TEST_ENV)
+    role = DataAccessRole(stack, "Data", job_types=[DOCUMENT_CLASSIFICATION])
+    grant = role.grant_textract()
+    assert grant.success
+    assert policy_document(stack)["Statement"] == [
+        {
+            "Action": ["textract:AnalyzeDocument", "textract:DetectDocumentText"],
+            "Effect": "Allow",
+            "Resource": "*",
+        }
+    ]
+    Template.from_stack(stack).resource_count_is("AWS::IAM::Policy", 0)
 
 
 def test_grant_on_existing_buckets_with_exact_prefixes() -> None:
@@ -398,6 +413,7 @@ def test_from_role_arn_wraps_an_existing_role_and_drops_grants() -> None:
     assert isinstance(grant, iam.Grant)
     assert not grant.principal_statements
     assert role.grant_vpc_access().principal_statements == []
+    assert role.grant_textract().principal_statements == []
     assert role.grant_keys().principal_statements == []
     assert not [c for c in stack.node.find_all() if isinstance(c, iam.CfnManagedPolicy)]
     assert not [c for c in stack.node.find_all() if isinstance(c, iam.CfnPolicy)]

@@ -200,12 +200,13 @@ def test_created_vpc_options() -> None:
         stack,
         "Net",
         max_azs=3,
-        cidr="10.20.0.0/16",
+        cidr="10.20.0.0/24",
         flow_log_retention=logs.RetentionDays.TWO_YEARS,
         removal_policy=RemovalPolicy.DESTROY,
     )
     template = Template.from_stack(stack)
-    template.has_resource_properties("AWS::EC2::VPC", {"CidrBlock": "10.20.0.0/16"})
+    template.has_resource_properties("AWS::EC2::VPC", {"CidrBlock": "10.20.0.0/24"})
+    assert len(resources(template, "AWS::EC2::Subnet")) == 3
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 731})
 
 
@@ -335,6 +336,9 @@ def _vpc_with_subnets(stack: Any, count: int) -> ec2.IVpc:
         ),
         (lambda s: {"s3_prefix_list_id": "sg-123"}, "s3_prefix_list_id"),
         (lambda s: {"max_azs": 0}, "max_azs"),
+        (lambda s: {"cidr": "10.0.0.0/8"}, "cidr"),
+        (lambda s: {"cidr": "10.0.0.1/16"}, "cidr"),
+        (lambda s: {"cidr": "not-a-cidr"}, "cidr"),
         (lambda s: {"existing_vpc": _vpc_with_subnets(s, 17)}, "subnet_selection"),
         (
             lambda s: {
@@ -347,6 +351,13 @@ def _vpc_with_subnets(stack: Any, count: int) -> ec2.IVpc:
             lambda s: {
                 "existing_vpc": existing_vpc(s),
                 "subnet_selection": ec2.SubnetSelection(subnet_group_name="Nope"),
+            },
+            "subnet_selection",
+        ),
+        (
+            lambda s: {
+                "existing_vpc": existing_vpc(s),
+                "subnet_selection": ec2.SubnetSelection(subnet_group_name="Pub"),
             },
             "subnet_selection",
         ),

@@ -63,14 +63,16 @@ def _all_packs(rule: str) -> list[str]:
     return [f"{pack}-{rule}" for pack in PACKS[1:]]
 
 
-EC2_NETWORK_INTERFACE_ACTIONS = _kind(
-    "EC2_NETWORK_INTERFACE_ACTIONS",
+NO_RESOURCE_LEVEL_PERMISSIONS = _kind(
+    "NO_RESOURCE_LEVEL_PERMISSIONS",
     ["AwsSolutions-IAM5[Resource::*]"],
-    "Amazon Comprehend documents exactly nine EC2 actions (create/delete network "
+    "Only actions for which AWS offers no narrower resource use Resource '*': the nine EC2 "
+    "actions Amazon Comprehend documents for jobs in a VPC (create/delete network "
     "interfaces and their permissions, describe network interfaces, VPCs, DHCP options, "
-    "subnets and security groups) on Resource '*' for jobs in a VPC; the ENIs do not "
-    "exist before the job starts and the Describe actions support no resource-level "
-    "permissions, so nothing narrower works. Only these nine actions use '*'.",
+    "subnets and security groups: the ENIs do not exist before the job starts and the "
+    "Describe actions support no resource-level permissions), and, only for image or "
+    "scanned-PDF input, textract:DetectDocumentText and textract:AnalyzeDocument, which "
+    "support no resource-level permissions either.",
 )
 
 S3_JOB_DATA_PREFIX = _kind(
@@ -110,7 +112,7 @@ S3_REPLICATION = _kind(
 ACKNOWLEDGMENT_KINDS: dict[str, AcknowledgmentKind] = {
     k.name: k
     for k in (
-        EC2_NETWORK_INTERFACE_ACTIONS,
+        NO_RESOURCE_LEVEL_PERMISSIONS,
         S3_JOB_DATA_PREFIX,
         KMS_OUTPUT_KEY_ALIAS,
         ACCESS_LOG_BUCKET,

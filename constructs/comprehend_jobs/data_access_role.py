@@ -17,7 +17,12 @@ packs reject inline policies; CDK minimizes it, so 100 jobs sharing a role keep 
 * ``grant_keys(encryption)``: kms:CreateGrant on the volume key, kms:GenerateDataKey +
   kms:Decrypt on the output key;
 * ``grant_vpc_access()``: the nine EC2 actions Comprehend documents, on ``*`` (AWS offers
-  nothing narrower; acknowledged narrowly).
+  nothing narrower; acknowledged narrowly);
+* ``grant_textract()``: textract:DetectDocumentText + AnalyzeDocument on ``*`` (no
+  resource-level permissions), for image and scanned-PDF input.
+
+Grant through these methods (or ``grant_principal``), not ``role.add_to_principal_policy``:
+that would create an inline policy, which the HIPAA, NIST and PCI packs reject.
 
 A job construct that depends on the DataAccessRole construct (``node.add_dependency``)
 also depends on its policy: the policy is a child of the construct. ``policy_dependable``
@@ -61,6 +66,9 @@ VPC_ACTIONS: tuple[str, ...] = (
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 )
+
+#: What Comprehend needs to read images and scanned PDFs (Developer Guide, running-classifiers).
+TEXTRACT_ACTIONS: tuple[str, ...] = ("textract:AnalyzeDocument", "textract:DetectDocumentText")
 
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
@@ -351,12 +359,21 @@ class DataAccessRole(Construct):
             grant = grant.combine(g)
         return grant
 
+    def _acknowledge_no_resource_level(self) -> None:
+        if "*" not in self._acknowledged:
+            self._acknowledged.add("*")
+            acknowledge(self.policy, "NO_RESOURCE_LEVEL_PERMISSIONS")
+
     def grant_vpc_access(self) -> iam.Grant:
         """The nine EC2 actions Comprehend needs to place a job in a VPC (Resource ``*``)."""
-        if "vpc" not in self._acknowledged:
-            self._acknowledged.add("vpc")
-            acknowledge(self.policy, "EC2_NETWORK_INTERFACE_ACTIONS")
+        self._acknowledge_no_resource_level()
         return self._grant(VPC_ACTIONS, ["*"])
+
+    def grant_textract(self) -> iam.Grant:
+        """textract:DetectDocumentText and textract:AnalyzeDocument (Resource ``*``), for
+        jobs that read images or scanned PDFs (a ``DocumentReaderConfig``)."""
+        self._acknowledge_no_resource_level()
+        return self._grant(TEXTRACT_ACTIONS, ["*"])
 
     # -- importing --------------------------------------------------------------------
 
@@ -476,3 +493,7 @@ class ImportedDataAccessRole(Construct):
     def grant_vpc_access(self) -> iam.Grant:
         """Dropped: grant the nine EC2 actions in the role's own policy."""
         return self._dropped("create job network interfaces")
+
+    def grant_textract(self) -> iam.Grant:
+        """Dropped: grant the two Textract actions in the role's own policy."""
+        return self._dropped("read documents with Textract")

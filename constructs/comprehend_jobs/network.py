@@ -27,6 +27,8 @@ accepts 1-16 subnets and 1-5 security groups.
 
 from __future__ import annotations
 
+import ipaddress
+
 from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -117,6 +119,19 @@ class JobNetwork(Construct):
                         f"{other_prop} needs existing_vpc (the created VPC has exactly "
                         "the subnets and security group this construct makes)",
                         f"pass existing_vpc too, or drop {other_prop}",
+                    )
+            if cidr is not None and not Token.is_unresolved(cidr):
+                try:
+                    network = ipaddress.IPv4Network(cidr, strict=True)
+                    if not 16 <= network.prefixlen <= 24:
+                        raise ValueError("size")
+                except ValueError:
+                    problems.add(
+                        "cidr",
+                        cidr,
+                        "an IPv4 network in CIDR notation from /16 to /24 (it is split evenly "
+                        "between the AZs), e.g. '10.0.0.0/16'",
+                        "pass a network address such as '10.20.0.0/16'",
                     )
             if max_azs is not None and not 1 <= max_azs <= MAX_SUBNETS:
                 problems.add("max_azs", max_azs, f"1 to {MAX_SUBNETS}", "use 2 (the default) or 3")
@@ -220,11 +235,12 @@ class JobNetwork(Construct):
                 f"1 to {MAX_SUBNETS} subnets (Comprehend VpcConfig)",
                 "narrow the selection (e.g. one_per_az=True) or add private subnets",
             )
-        if selection is not None and selection.subnet_type == ec2.SubnetType.PUBLIC:
+        if selected.has_public:
             problems.add(
                 "subnet_selection",
-                "subnet_type=PUBLIC",
-                "private or isolated subnets (jobs need no public addresses)",
+                selection,
+                "private or isolated subnets only (jobs need no public addresses, and "
+                "public subnets would give them a route to the internet)",
                 "select PRIVATE_ISOLATED or PRIVATE_WITH_EGRESS subnets",
             )
         return subnets
@@ -245,9 +261,8 @@ class JobNetwork(Construct):
             max_azs=max_azs,
             nat_gateways=0,
             subnet_configuration=[
-                ec2.SubnetConfiguration(
-                    name="Jobs", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=20
-                )
+                # No cidr_mask: the VPC range is split evenly between the AZs.
+                ec2.SubnetConfiguration(name="Jobs", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
             ],
             gateway_endpoints={
                 "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)
@@ -268,7 +283,7 @@ class JobNetwork(Construct):
             created_key.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid="AllowCloudWatchLogsOfThisAccount",
-                    principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                    principals=[iam.ServicePrincipal(f"logs.{stack.region}.{stack.url_suffix}")],
                     actions=[
                         "kms:Decrypt",
                         "kms:DescribeKey",
