@@ -12,8 +12,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from comprehend_jobs.cli_errors import NoJobs, StackNotFound, aws_errors, error_code
 from comprehend_jobs.job_types import JobType, job_type_for_arn
-from comprehend_jobs.monitor.errors import NoJobs, StackNotFound, aws_errors, error_code
 
 #: The CloudFormation resource type of a job started by the library's custom resource.
 JOB_RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"

@@ -14,8 +14,8 @@ from typing import Any, Protocol
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-from comprehend_jobs.monitor.discovery import JobRef
-from comprehend_jobs.monitor.errors import JobNotFound, aws_errors, error_code, is_throttling
+from comprehend_jobs.cli_discovery import JobRef
+from comprehend_jobs.cli_errors import JobNotFound, aws_errors, error_code, is_throttling
 
 #: Statuses after which a job never changes again.
 FINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "STOPPED"})
@@ -95,7 +95,7 @@ def describe_job(comprehend: Any, ref: JobRef) -> JobState:
 
 
 class Display(Protocol):
-    """What ``follow`` tells about progress (see ``monitor.progress``)."""
+    """What ``follow`` tells about progress (see ``cli_progress``)."""
 
     #: Seconds between redraws while waiting, or None to draw only after polls.
     tick: float | None

@@ -9,9 +9,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from comprehend_jobs.cli_discovery import JOB_RESOURCE_TYPE, find_jobs
+from comprehend_jobs.cli_errors import NoJobs, StackNotFound
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
-from comprehend_jobs.monitor.discovery import JOB_RESOURCE_TYPE, find_jobs
-from comprehend_jobs.monitor.errors import NoJobs, StackNotFound
 from tests.cli.moto_jobs import Emulator
 
 STACK_ARN = "arn:aws:cloudformation:us-east-1:123456789012:stack/Jobs/1"

@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from comprehend_jobs import cli_errors as errors
 from comprehend_jobs.job_types import ENTITIES_DETECTION
-from comprehend_jobs.monitor import errors
 from tests.cli.moto_jobs import REGION, Emulator, FakeClock, invoke, runtime
 
 PACKAGE = Path(__file__).parents[2] / "constructs" / "comprehend_jobs"
-CLI_MODULES = [PACKAGE / "cli.py", *sorted((PACKAGE / "monitor").glob("*.py"))]
+CLI_MODULES = sorted(PACKAGE.glob("cli*.py"))
 
 
 class FakeSession:
@@ -206,9 +207,19 @@ def test_cli_modules_do_not_import_aws_cdk(module: Path) -> None:
     roots = {name.split(".")[0] for name in imported}
     assert roots.isdisjoint({"aws_cdk", "constructs", "cdk_nag", "jsii"})
     own = {name for name in imported if name.startswith("comprehend_jobs.")}
-    assert all(
-        n == "comprehend_jobs.job_types" or n.startswith("comprehend_jobs.monitor") for n in own
-    )
+    assert all(n == "comprehend_jobs.job_types" or n.startswith("comprehend_jobs.cli") for n in own)
+
+
+@pytest.mark.parametrize("module", CLI_MODULES, ids=lambda p: p.name)
+def test_cli_modules_ship_in_the_wheel(module: Path) -> None:
+    # setuptools lists the wheel's packages by name: a CLI module in a subpackage not listed
+    # there would be missing from an installed library.
+    pyproject = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text())
+    packages = set(pyproject["tool"]["setuptools"]["packages"])
+    assert module.parent == PACKAGE and "comprehend_jobs" in packages
+    for name in imported_modules(module):
+        if name.startswith("comprehend_jobs."):
+            assert name.rsplit(".", 1)[0] in packages, name
 
 
 @pytest.mark.xfail(

@@ -10,10 +10,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from comprehend_jobs.cli_discovery import JobRef
+from comprehend_jobs.cli_progress import format_elapsed
+from comprehend_jobs.cli_status import JobState, Throttled, follow
 from comprehend_jobs.job_types import ENTITIES_DETECTION
-from comprehend_jobs.monitor.discovery import JobRef
-from comprehend_jobs.monitor.progress import format_elapsed
-from comprehend_jobs.monitor.status import JobState, Throttled, follow
 from tests.cli.moto_jobs import REGION, T0, Emulator, FakeClock, invoke, runtime
 
 REF = JobRef(

@@ -9,6 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from comprehend_jobs.cli_formats import TABLE_MAX_WIDTH, write_rows
+from comprehend_jobs.cli_rows import (
+    DOCUMENT_COLUMNS,
+    ENTITY_COLUMNS,
+    ParseReport,
+    columns_for,
+    iter_rows,
+)
 from comprehend_jobs.job_types import (
     DOMINANT_LANGUAGE_DETECTION,
     ENTITIES_DETECTION,
@@ -17,14 +25,6 @@ from comprehend_jobs.job_types import (
     PII_ENTITIES_DETECTION,
     SENTIMENT_DETECTION,
     TOPICS_DETECTION,
-)
-from comprehend_jobs.monitor.formats import TABLE_MAX_WIDTH, write_rows
-from comprehend_jobs.monitor.rows import (
-    DOCUMENT_COLUMNS,
-    ENTITY_COLUMNS,
-    ParseReport,
-    columns_for,
-    iter_rows,
 )
 from tests.cli.moto_jobs import entity_line
 
