@@ -50,7 +50,9 @@ def fetch_output(s3: Any, state: JobState, dest: Path) -> list[Path]:
 
 
 def _download(s3: Any, bucket: str, key: str, target: Path, state: JobState) -> None:
-    with aws_errors("s3:GetObject", f"s3://{bucket}/{key}"):
+    # The library encrypts output with a KMS key by default: reading it needs the key too.
+    action = "s3:GetObject (and kms:Decrypt on the output key if SSE-KMS)"
+    with aws_errors(action, f"s3://{bucket}/{key}"):
         try:
             s3.download_file(bucket, key, str(target))
         except ClientError as e:

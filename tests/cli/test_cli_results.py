@@ -8,7 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
+from comprehend_jobs.cli_discovery import JobRef
+from comprehend_jobs.cli_errors import AccessDenied
+from comprehend_jobs.cli_fetch import fetch_output
+from comprehend_jobs.cli_status import JobState
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
     ENTITIES_DETECTION,
@@ -259,3 +264,25 @@ def test_missing_output_is_reported(
     assert run.stderr.startswith("comprehend-jobs: error: job gone is COMPLETED but ")
     assert run.stderr.count("\n") == 1
     assert f"{ACCOUNT}-" in run.stderr
+
+
+def test_access_denied_on_the_output_names_s3_and_kms(tmp_path: Path) -> None:
+    # GIVEN an S3 client that is refused the object (moto does not enforce IAM)
+    class Refused:
+        def download_file(self, bucket: str, key: str, target: str) -> None:
+            raise ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject")
+
+    ref = JobRef(
+        "arn:aws:comprehend:us-east-1:123456789012:entities-detection-job/abc",
+        ENTITIES_DETECTION,
+        "Job",
+    )
+    state = JobState(ref, "invoices", "COMPLETED", None, None, "", "s3://out/a/output.tar.gz")
+
+    with pytest.raises(AccessDenied) as denied:
+        fetch_output(Refused(), state, tmp_path)
+
+    assert str(denied.value) == (
+        "access denied: missing permission s3:GetObject (and kms:Decrypt on the output key if "
+        "SSE-KMS) on s3://out/a/output.tar.gz (Forbidden)"
+    )
