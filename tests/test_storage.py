@@ -288,6 +288,7 @@ def test_bucket_in_the_stack_region_is_fine() -> None:
             "auto_delete_objects",
         ),
         ({"existing_input_bucket": "my-bucket"}, "existing_input_bucket"),
+        ({"encryption": "alias/my-key"}, "encryption"),
     ],
 )
 def test_invalid_combinations_raise(props: dict[str, Any], prop: str) -> None:

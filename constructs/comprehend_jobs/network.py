@@ -136,7 +136,7 @@ class JobNetwork(Construct):
             if max_azs is not None and not 1 <= max_azs <= MAX_SUBNETS:
                 problems.add("max_azs", max_azs, f"1 to {MAX_SUBNETS}", "use 2 (the default) or 3")
         if security_groups is not None:
-            if not isinstance(security_groups, list) or not all(
+            if not isinstance(security_groups, list | tuple) or not all(
                 _is_security_group(g) for g in security_groups
             ):
                 problems.add(

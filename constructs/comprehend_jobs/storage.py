@@ -104,6 +104,14 @@ class JobStorage(Construct):
     ) -> None:
         stack = Stack.of(scope)
         problems = Problems(f"JobStorage({construct_id})")
+        if encryption is not None and not isinstance(encryption, JobEncryption):
+            problems.add(
+                "encryption",
+                encryption,
+                "a JobEncryption (its output key encrypts the created buckets)",
+                "pass encryption=JobEncryption(...), or omit it for a key of the storage's own",
+            )
+            encryption = None
         for prop, bucket in (
             ("existing_input_bucket", existing_input_bucket),
             ("existing_output_bucket", existing_output_bucket),
