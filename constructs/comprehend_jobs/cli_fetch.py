@@ -7,6 +7,7 @@ so an output of any size needs only a bounded amount of memory.
 
 from __future__ import annotations
 
+import shutil
 import tarfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -41,12 +42,27 @@ def fetch_output(s3: Any, state: JobState, dest: Path) -> list[Path]:
     if key.endswith(".tar.gz"):
         archive = dest / PurePosixPath(key).name
         _download(s3, bucket, key, archive, state)
-        with tarfile.open(archive, "r:gz") as tar:
-            # The "data" filter refuses absolute paths, links out of the folder, devices.
-            tar.extractall(unpacked, filter="data")
+        _unpack(archive, unpacked)
     else:
         _download_folder(s3, bucket, key, unpacked, state)
     return sorted(p for p in unpacked.rglob("*") if p.is_file())
+
+
+def _unpack(archive: Path, target: Path) -> None:
+    # Only regular files, only inside ``target`` (no absolute paths, "..", links or
+    # devices), each copied in chunks. tarfile's "data" filter would do the same, but only
+    # exists from Python 3.11.4.
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar:
+            relative = PurePosixPath(member.name)
+            if not member.isfile() or relative.is_absolute() or ".." in relative.parts:
+                continue
+            path = target.joinpath(*relative.parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            source = tar.extractfile(member)
+            if source is not None:
+                with source, path.open("wb") as sink:
+                    shutil.copyfileobj(source, sink)
 
 
 def _download(s3: Any, bucket: str, key: str, target: Path, state: JobState) -> None:

@@ -286,3 +286,21 @@ def test_access_denied_on_the_output_names_s3_and_kms(tmp_path: Path) -> None:
         "access denied: missing permission s3:GetObject (and kms:Decrypt on the output key if "
         "SSE-KMS) on s3://out/a/output.tar.gz (Forbidden)"
     )
+
+
+def test_archive_members_outside_the_folder_are_not_extracted(
+    emulator: Emulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    # GIVEN an archive that also holds a path escaping the output folder
+    members = {"output": ENTITY_OUTPUT, "../escaped": "x", "/abs": "x"}
+    arn = completed_job(emulator, ENTITIES_DETECTION, "invoices", members)
+    emulator.deploy_stack("Jobs", {"A": arn})
+
+    run = invoke(["results", "Jobs", "--out", str(tmp_path / "r")], runtime(clock))
+
+    assert run.code == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "r").rglob("*") if p.is_file()) == [
+        "invoices.txt",
+        "output",
+        "output.tar.gz",
+    ]
