@@ -72,7 +72,8 @@ NO_RESOURCE_LEVEL_PERMISSIONS = _kind(
     "subnets and security groups: the ENIs do not exist before the job starts and the "
     "Describe actions support no resource-level permissions), and, only for image or "
     "scanned-PDF input, textract:DetectDocumentText and textract:AnalyzeDocument, which "
-    "support no resource-level permissions either.",
+    "support no resource-level permissions either. For a waiter state machine, CloudWatch "
+    "Logs log delivery and X-Ray trace actions, which AWS documents with Resource '*'.",
 )
 
 S3_JOB_DATA_PREFIX = _kind(
@@ -108,6 +109,42 @@ S3_REPLICATION = _kind(
     "Replicate at the account level if your policy requires it.",
 )
 
+COMPREHEND_JOB_IDS = _kind(
+    "COMPREHEND_JOB_IDS",
+    ["AwsSolutions-IAM5[Resource::{}]"],
+    "Comprehend generates a job's ID when the job starts, so Start, Describe and Stop can "
+    "only be granted on '<job-type>-job/*' of this account and Region (the resource the "
+    "Service Authorization Reference names for these actions), one pattern per job type "
+    "the stack uses.",
+)
+
+DEPLOY_TIME_FUNCTIONS = _kind(
+    "DEPLOY_TIME_FUNCTIONS",
+    [
+        *_all_packs("LambdaInsideVPC"),
+        "HIPAA.Security-LambdaConcurrency",
+        "NIST.800.53.R5-LambdaConcurrency",
+        "HIPAA.Security-LambdaDLQ",
+        "NIST.800.53.R5-LambdaDLQ",
+    ],
+    "The custom-resource functions run only while CloudFormation deploys the stack. "
+    "They handle no job data: they call the Comprehend API and answer CloudFormation, so "
+    "a VPC would only add a NAT gateway or interface endpoints (idle cost) for nothing to "
+    "protect. Reserved concurrency fails to deploy in accounts with the default low "
+    "concurrency quota, and a few calls per deployment cannot exhaust the account's. A "
+    "failure is reported to CloudFormation, which fails the deployment: a dead-letter "
+    "queue would hold nothing anyone acts on.",
+)
+
+PROVIDER_FRAMEWORK_INVOKE = _kind(
+    "PROVIDER_FRAMEWORK_INVOKE",
+    ["AwsSolutions-IAM5[Resource::{}]"],
+    "aws-cdk-lib's custom resource Provider grants its waiter state machine "
+    "lambda:InvokeFunction on its own two framework functions and their versions "
+    "('<function ARN>:*'); the Provider offers no prop to narrow it, and it names no "
+    "function outside the Provider.",
+)
+
 #: Every kind, keyed by name. Iterate it for the inventory.
 ACKNOWLEDGMENT_KINDS: dict[str, AcknowledgmentKind] = {
     k.name: k
@@ -117,6 +154,9 @@ ACKNOWLEDGMENT_KINDS: dict[str, AcknowledgmentKind] = {
         KMS_OUTPUT_KEY_ALIAS,
         ACCESS_LOG_BUCKET,
         S3_REPLICATION,
+        COMPREHEND_JOB_IDS,
+        DEPLOY_TIME_FUNCTIONS,
+        PROVIDER_FRAMEWORK_INVOKE,
     )
 }
 

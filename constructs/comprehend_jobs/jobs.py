@@ -22,7 +22,6 @@ from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from aws_cdk import CustomResource, Stack, Token
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from comprehend_jobs import api_model
@@ -191,13 +190,7 @@ class AnalysisJob(Construct):
         if document_reader is not None:
             # Comprehend reads images and scanned PDFs through Textract; whether the caller
             # or the DataAccessRole needs it is undocumented, so both get it.
-            role.role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="ReadDocumentsWithTextract",
-                    actions=["textract:AnalyzeDocument", "textract:DetectDocumentText"],
-                    resources=["*"],
-                )
-            )
+            role.grant_textract()
 
         properties: dict[str, Any] = {
             "JobType": job_type.stem,

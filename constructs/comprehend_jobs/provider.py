@@ -23,6 +23,14 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from comprehend_jobs.acknowledgments import (
+    COMPREHEND_JOB_IDS,
+    DEPLOY_TIME_FUNCTIONS,
+    NO_RESOURCE_LEVEL_PERMISSIONS,
+    PROVIDER_FRAMEWORK_INVOKE,
+    acknowledge,
+    resource_detail,
+)
 from comprehend_jobs.caller_permissions import CallerPermissions
 from comprehend_jobs.handler_asset import ASSET_EXCLUDES, handler_asset_path
 from comprehend_jobs.job_types import JobType
@@ -119,15 +127,32 @@ class JobHandler(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Starts, describes and stops the stack's Comprehend analysis jobs",
         )
-        self.policy = iam.CfnPolicy(
+        # A managed policy, not an inline one (HIPAA, NIST and PCI reject inline policies).
+        self.policy = iam.CfnManagedPolicy(
             self,
             "CallerPolicy",
-            policy_name="ComprehendJobsCaller",
+            description="What the Comprehend job handler may do, for every job in the stack",
             roles=[self.role.role_name],
             policy_document=_LazyDocument(self.permissions),
         )
         self.on_event_function = self._function("OnEvent", "analysis_job.on_event")
         self._is_complete_function: lambda_.Function | None = None
+        self._textract_acknowledged = False
+
+    def register(self, *, job_type: JobType, **needs: Any) -> None:
+        """Add one job's needs to the caller policy; the first job of a type also
+        acknowledges that type's ``<type>-job/*`` resource, and only that."""
+        if job_type not in self.permissions.job_types:
+            pattern = _job_arn_pattern(Stack.of(self), job_type)
+            acknowledge(
+                self.policy,
+                COMPREHEND_JOB_IDS,
+                applies_to=[resource_detail(self.policy, pattern)],
+            )
+        if needs.get("textract") and not self._textract_acknowledged:
+            acknowledge(self.policy, NO_RESOURCE_LEVEL_PERMISSIONS)
+            self._textract_acknowledged = True
+        self.permissions.add_job(job_type=job_type, **needs)
 
     @property
     def is_complete_function(self) -> lambda_.Function:
@@ -164,16 +189,38 @@ class JobHandler(Construct):
         )
         # The function's first invocation must find its policy in place.
         function.node.add_dependency(self.policy)
+        acknowledge(function, DEPLOY_TIME_FUNCTIONS)
         return function
 
-    def framework_role(self, id: str) -> iam.Role:
-        """A role for one of the Provider framework's functions, with no managed policies."""
-        return iam.Role(
+    def framework_role(
+        self, id: str, *, invokes: list[lambda_.IFunction], log_group: logs.ILogGroup
+    ) -> iam.IRole:
+        """A role for the Provider framework's functions: no AWS managed policies, and one
+        managed policy of ours that lets it invoke exactly ``invokes`` (unqualified ARNs)
+        and write to ``log_group``. The Provider gets a view of it that ignores grants, so
+        the framework adds no inline policy with a ``function:*`` wildcard."""
+        role = iam.Role(
             self,
             id,
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Runs the custom resource provider framework for Comprehend jobs",
         )
+        iam.ManagedPolicy(
+            self,
+            f"{id}Policy",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["lambda:InvokeFunction"],
+                    resources=[f.function_arn for f in invokes],
+                ),
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[log_group.log_group_arn],
+                ),
+            ],
+        )
+        return role.without_policy_updates()
 
 
 class JobProvider(Construct):
@@ -201,18 +248,26 @@ class JobProvider(Construct):
         super().__init__(scope, id)
         self.handler = JobHandler.of(self)
         self.waiting = waiting
-        on_event_role = self.handler.framework_role(f"{id}OnEventRole")
         framework_logs = self.handler.log_group(f"{id}FrameworkLogs")
-        framework_logs.grant_write(on_event_role)
+        on_event_role = self.handler.framework_role(
+            f"{id}OnEventRole",
+            invokes=[self.handler.on_event_function],
+            log_group=framework_logs,
+        )
         waiter: dict[str, Any] = {}
         if waiting:
-            complete_role = self.handler.framework_role(f"{id}CompleteRole")
-            framework_logs.grant_write(complete_role)
+            complete_role = self.handler.framework_role(
+                f"{id}CompleteRole",
+                invokes=[self.handler.is_complete_function],
+                log_group=framework_logs,
+            )
             waiter = {
                 "is_complete_handler": self.handler.is_complete_function,
                 "framework_complete_and_timeout_role": complete_role,
                 "query_interval": WAIT_POLL_INTERVAL,
                 "total_timeout": WAIT_TIMEOUT,
+                # The framework leaves the waiter's logging off unless told otherwise.
+                "disable_waiter_state_machine_logging": False,
                 "waiter_state_machine_log_options": cr.LogOptions(
                     destination=self.handler.log_group(f"{id}WaiterLogs"),
                     include_execution_data=False,
@@ -227,15 +282,66 @@ class JobProvider(Construct):
             log_group=framework_logs,
             **waiter,
         )
+        acknowledge(self.provider, DEPLOY_TIME_FUNCTIONS)
+        if waiting:
+            _harden_waiter(self.provider)
 
     @property
     def service_token(self) -> str:
         """The ServiceToken of the custom resources this provider serves."""
         return self.provider.service_token
 
-    def register(self, **needs: Any) -> None:
+    def register(self, *, job_type: JobType, **needs: Any) -> None:
         """Add one job's needs to the caller policy (see ``CallerPermissions.add_job``)."""
-        self.handler.permissions.add_job(**needs)
+        self.handler.register(job_type=job_type, **needs)
+
+
+def _harden_waiter(provider: cr.Provider) -> None:
+    """Trace the framework's waiter state machine and keep its role's policy managed.
+
+    The Provider builds the waiter, its role and the role's (inline) policy itself, with
+    no props for tracing or the role; these are the two fixes configuration can make.
+    """
+    waiter = provider.node.find_child("waiter-state-machine")
+    assert isinstance(waiter, Construct)
+    state_machine = waiter.node.default_child
+    assert isinstance(state_machine, sfn.CfnStateMachine)
+    state_machine.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(
+        enabled=True
+    )
+    role = waiter.node.find_child("Role")
+    assert isinstance(role, iam.Role)
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=[
+                "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            resources=["*"],
+        )
+    )
+    inline = role.node.find_child("DefaultPolicy")
+    assert isinstance(inline, iam.Policy)
+    # The managed policy shares the inline policy's document, so whatever the framework
+    # grants later lands in it too; the inline policy itself leaves the tree.
+    managed = iam.ManagedPolicy(waiter, "ManagedPolicy", document=inline.document, roles=[role])
+    role.node.try_remove_child("DefaultPolicy")
+    state_machine.node.add_dependency(managed)
+    acknowledge(managed, NO_RESOURCE_LEVEL_PERMISSIONS)
+    framework_functions = [
+        provider.node.find_child(name) for name in ("framework-isComplete", "framework-onTimeout")
+    ]
+    acknowledge(
+        managed,
+        PROVIDER_FRAMEWORK_INVOKE,
+        applies_to=[
+            resource_detail(managed, f"{f.function_arn}:*")
+            for f in framework_functions
+            if isinstance(f, lambda_.Function)
+        ],
+    )
 
 
 def _job_arn_pattern(stack: Stack, job_type: JobType) -> str:
