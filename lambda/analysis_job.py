@@ -59,7 +59,7 @@ import request_builder
 from resource_event import CustomResourceEvent
 
 if TYPE_CHECKING:
-    from botocore.client import BaseClient  # type: ignore[import-untyped]
+    from botocore.client import BaseClient
 
 #: botocore retry settings: standard mode retries throttling and 5xx with backoff;
 #: 8 attempts in all (the first and up to 7 retries).
@@ -132,8 +132,8 @@ class JobFailedError(RuntimeError):
 @functools.cache
 def _client() -> BaseClient:
     """The Comprehend client, created once per container."""
-    import boto3  # type: ignore[import-untyped]
-    from botocore.config import Config  # type: ignore[import-untyped]
+    import boto3
+    from botocore.config import Config
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     config = Config(
@@ -147,8 +147,8 @@ def _client() -> BaseClient:
 
 def _call(operation: str, **params: Any) -> dict[str, Any]:
     """Call one Comprehend operation by its API name; errors carry the service message."""
-    from botocore import xform_name  # type: ignore[import-untyped]
-    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+    from botocore import xform_name
+    from botocore.exceptions import ClientError
 
     method = getattr(_client(), xform_name(operation))
     try:

@@ -28,7 +28,7 @@ import job_types
 from job_types import JobType
 
 if TYPE_CHECKING:
-    from botocore.model import ServiceModel, Shape  # type: ignore[import-untyped]
+    from botocore.model import ServiceModel, Shape
 
 #: The custom resource type this handler serves.
 RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
@@ -82,7 +82,7 @@ class StartRequest:
 @functools.cache
 def service_model() -> ServiceModel:
     """botocore's Comprehend model, loaded once per process (only when first needed)."""
-    from botocore.loaders import create_loader  # type: ignore[import-untyped]
+    from botocore.loaders import create_loader
     from botocore.model import ServiceModel
 
     loader = create_loader()
