@@ -28,6 +28,7 @@ from comprehend_jobs.jobs import (
     TopicsDetectionJob,
 )
 from comprehend_jobs.network import JobNetwork
+from comprehend_jobs.pattern import ComprehendAnalysis
 from comprehend_jobs.storage import JobStorage
 from comprehend_jobs.validation import PropValidationError
 
@@ -36,6 +37,7 @@ __all__ = [
     "JOB_TYPES",
     "AcknowledgmentKind",
     "AnalysisJob",
+    "ComprehendAnalysis",
     "DataAccessRole",
     "DocumentClassificationJob",
     "DocumentFeatureType",

@@ -1,0 +1,178 @@
+"""``ComprehendAnalysis``: the whole stack for one custom analysis job, in one line.
+
+Composes the building blocks with secure defaults: KMS keys (rotation on), encrypted and
+logged buckets, a VPC with isolated subnets and no NAT gateway, a least-privilege
+DataAccessRole, and the job itself. Every part can be switched off (``vpc=False``,
+``encryption=False``) or replaced by one the caller made, and every part made is exposed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from comprehend_jobs.data_access_role import DataAccessRole
+from comprehend_jobs.encryption import JobEncryption
+from comprehend_jobs.input_options import DocumentReader, InputFormat
+from comprehend_jobs.jobs import AnalysisJob, DocumentClassificationJob, EntityRecognitionJob
+from comprehend_jobs.network import JobNetwork
+from comprehend_jobs.storage import JobStorage
+from comprehend_jobs.validation import Problems
+
+
+class ComprehendAnalysis(Construct):
+    """One custom entity recognition or custom classification job and everything it needs.
+
+    ``ComprehendAnalysis(self, "Tickets", entity_recognizer_arn=ARN)`` makes the keys, the
+    buckets, the VPC, the role and the job. Give exactly one model source.
+
+    :param entity_recognizer_arn: start a custom entity recognition job with this
+        recognizer (optionally ``/version/V``).
+    :param classifier_arn: start a custom classification job with this classifier.
+    :param encryption: ``True`` (default) creates a volume key and an output key; ``False``
+        uses no customer managed keys (the buckets stay SSE-KMS with their own key); or an
+        existing ``JobEncryption``.
+    :param vpc: ``True`` (default) runs the job in a new VPC (isolated subnets, S3 gateway
+        endpoint, no NAT gateway); ``False`` runs it outside any VPC; or an existing
+        ``JobNetwork``.
+    :param storage: existing storage. Default: new input, output and access-log buckets.
+    :param role: an existing DataAccessRole. Default: a new one with exactly the access
+        the job needs.
+    :param input_documents: upload these to the input prefix before the job starts: a
+        local folder path or ``aws_s3_deployment`` sources. Default: nothing uploaded.
+    :param removal_policy: for the buckets and keys the pattern makes. Default: RETAIN.
+    :param job_props: passed to the job construct (``input_format``, ``document_reader``,
+        ``language_code``, ``job_name``, ``tags``, ``wait_for_completion``, ...).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        entity_recognizer_arn: str | None = None,
+        classifier_arn: str | None = None,
+        encryption: bool | JobEncryption = True,
+        vpc: bool | JobNetwork = True,
+        storage: JobStorage | None = None,
+        role: DataAccessRole | None = None,
+        input_documents: str | Sequence[s3deploy.ISource] | None = None,
+        removal_policy: RemovalPolicy | None = None,
+        input_format: InputFormat | str | None = None,
+        document_reader: DocumentReader | None = None,
+        language_code: str | None = None,
+        job_name: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        wait_for_completion: bool = False,
+        stop_on_delete: bool = True,
+        rerun_token: str | None = None,
+    ) -> None:
+        problems = Problems("ComprehendAnalysis")
+        if (entity_recognizer_arn is None) == (classifier_arn is None):
+            problems.add(
+                "entity_recognizer_arn or classifier_arn",
+                {"entity_recognizer_arn": entity_recognizer_arn, "classifier_arn": classifier_arn},
+                "exactly one model source",
+                "pass entity_recognizer_arn= for entity recognition or classifier_arn= for "
+                "classification, not both",
+            )
+        if language_code is not None and classifier_arn is not None:
+            problems.add(
+                "language_code",
+                language_code,
+                "classification jobs take no language (the classifier's is used)",
+                "remove language_code=",
+            )
+        if storage is not None and removal_policy is not None:
+            problems.add(
+                "removal_policy",
+                removal_policy,
+                "removal_policy applies to the buckets the pattern makes; with storage= it "
+                "makes none",
+                "set the removal policy on your JobStorage instead",
+            )
+        problems.raise_if_any()
+        super().__init__(scope, id)
+
+        #: The keys, or None with ``encryption=False``.
+        self.encryption: JobEncryption | None
+        if isinstance(encryption, JobEncryption):
+            self.encryption = encryption
+        elif encryption:
+            self.encryption = JobEncryption(self, "Encryption", removal_policy=removal_policy)
+        else:
+            self.encryption = None
+        #: The input, output and access-log buckets.
+        self.storage = storage or JobStorage(
+            self, "Storage", encryption=self.encryption, removal_policy=removal_policy
+        )
+        #: The VPC, or None with ``vpc=False``.
+        self.network: JobNetwork | None
+        if isinstance(vpc, JobNetwork):
+            self.network = vpc
+        elif vpc:
+            self.network = JobNetwork(self, "Network")
+        else:
+            self.network = None
+        #: The role Comprehend assumes for the job.
+        self.role = role or DataAccessRole(
+            self,
+            "DataAccessRole",
+            storage=self.storage,
+            encryption=self.encryption,
+            network=self.network,
+        )
+        #: The upload of ``input_documents``, or None.
+        self.upload: s3deploy.BucketDeployment | None = None
+        if input_documents is not None:
+            self.upload = self._upload(input_documents)
+
+        job_props: dict[str, Any] = {
+            "storage": self.storage,
+            "role": self.role,
+            "encryption": self.encryption,
+            "network": self.network,
+            "input_format": input_format,
+            "document_reader": document_reader,
+            "job_name": job_name,
+            "tags": tags,
+            "wait_for_completion": wait_for_completion,
+            "stop_on_delete": stop_on_delete,
+            "rerun_token": rerun_token,
+        }
+        #: The job construct.
+        self.job: AnalysisJob
+        if entity_recognizer_arn is not None:
+            self.job = EntityRecognitionJob(
+                self,
+                "Job",
+                recognizer_arn=entity_recognizer_arn,
+                language_code=language_code or "en",
+                **job_props,
+            )
+        else:
+            self.job = DocumentClassificationJob(
+                self, "Job", classifier_arn=classifier_arn, **job_props
+            )
+        if self.upload is not None:
+            # The job reads the documents when it starts: they must be there first.
+            self.job.node.add_dependency(self.upload)
+
+    def _upload(self, documents: str | Sequence[s3deploy.ISource]) -> s3deploy.BucketDeployment:
+        sources = (
+            [s3deploy.Source.asset(documents)] if isinstance(documents, str) else list(documents)
+        )
+        return s3deploy.BucketDeployment(
+            self,
+            "InputDocuments",
+            sources=sources,
+            destination_bucket=self.storage.input_bucket,
+            destination_key_prefix=self.storage.input_prefix or None,
+            # Keep whatever else is under the prefix; never delete the user's data.
+            prune=False,
+            retain_on_delete=True,
+        )
