@@ -44,7 +44,7 @@ from comprehend_jobs.validation import Problems, is_unresolved
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from comprehend_jobs.data_access_role import DataAccessRole
+    from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
     from comprehend_jobs.encryption import JobEncryption
     from comprehend_jobs.network import JobNetwork
     from comprehend_jobs.storage import JobStorage
@@ -66,7 +66,7 @@ class JobProps(TypedDict, total=False):
     """Props every job type accepts (see ``AnalysisJob`` for each one's meaning)."""
 
     storage: JobStorage
-    role: DataAccessRole
+    role: DataAccessRole | ImportedDataAccessRole
     encryption: JobEncryption | None
     network: JobNetwork | None
     job_name: str | None
@@ -116,7 +116,7 @@ class AnalysisJob(Construct):
         *,
         job_type: JobType,
         storage: JobStorage,
-        role: DataAccessRole,
+        role: DataAccessRole | ImportedDataAccessRole,
         encryption: JobEncryption | None = None,
         network: JobNetwork | None = None,
         job_name: str | None = None,

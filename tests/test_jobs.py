@@ -1,0 +1,385 @@
+"""Job constructs on synthesized templates: the Request wiring of both seed flows, one
+shared provider for many jobs, the caller's IAM, dependencies and attributes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from aws_cdk import Stack
+from aws_cdk.assertions import Template
+from nag_support import new_app
+
+from comprehend_jobs import (
+    DataAccessRole,
+    DocumentClassificationJob,
+    DocumentReader,
+    EntityRecognitionJob,
+    InputFormat,
+    JobEncryption,
+    JobNetwork,
+    JobStorage,
+    TopicsDetectionJob,
+)
+
+RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets/version/v2"
+CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
+JOB_TYPE = "Custom::ComprehendAnalysisJob"
+
+
+def _jobs_by_path(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Job resources keyed by the id of the job construct (from the logical id prefix)."""
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == JOB_TYPE
+    }
+
+
+def _job(template: dict[str, Any], construct_id: str) -> dict[str, Any]:
+    (resource,) = [r for lid, r in _jobs_by_path(template).items() if lid.startswith(construct_id)]
+    return resource
+
+
+def _ref_id(template: dict[str, Any], type_: str, path_hint: str) -> str:
+    (logical_id,) = [
+        lid for lid, r in template["Resources"].items() if r["Type"] == type_ and path_hint in lid
+    ]
+    return logical_id
+
+
+@pytest.fixture(scope="module")
+def seed_flows() -> dict[str, Any]:
+    """Both seed flows, each with VPC + keys and without, sharing storage and roles."""
+    app = new_app()
+    stack = Stack(app, "SeedFlows")
+    encryption = JobEncryption(stack, "Encryption")
+    storage = JobStorage(stack, "Storage", encryption=encryption)
+    network = JobNetwork(stack, "Network")
+    secure_role = DataAccessRole(
+        stack, "SecureRole", storage=storage, encryption=encryption, network=network
+    )
+    plain_role = DataAccessRole(stack, "PlainRole", storage=storage)
+    EntityRecognitionJob(
+        stack,
+        "EntitiesSecure",
+        recognizer_arn=RECOGNIZER,
+        storage=storage,
+        role=secure_role,
+        encryption=encryption,
+        network=network,
+        input_format=InputFormat.ONE_DOC_PER_LINE,
+        job_name="tickets-entities",
+        tags={"team": "support", "cost-center": "42"},
+    )
+    EntityRecognitionJob(
+        stack,
+        "EntitiesPlain",
+        recognizer_arn=RECOGNIZER,
+        storage=storage,
+        role=plain_role,
+        language_code="de",
+    )
+    DocumentClassificationJob(
+        stack,
+        "ClassificationSecure",
+        classifier_arn=CLASSIFIER,
+        storage=storage,
+        role=secure_role,
+        encryption=encryption,
+        network=network,
+        input_format=InputFormat.ONE_DOC_PER_FILE,
+        document_reader=DocumentReader(
+            read_action="TEXTRACT_ANALYZE_DOCUMENT", feature_types=["TABLES", "FORMS"]
+        ),
+    )
+    DocumentClassificationJob(
+        stack,
+        "ClassificationPlain",
+        classifier_arn=CLASSIFIER,
+        storage=storage,
+        role=plain_role,
+        stop_on_delete=False,
+        rerun_token="2026-11-23",
+    )
+    template = Template.from_stack(stack).to_json()
+    return {"template": template, "stack": stack}
+
+
+def test_entities_with_vpc_and_keys_sends_every_console_field(seed_flows: dict[str, Any]) -> None:
+    template = seed_flows["template"]
+    props = _job(template, "EntitiesSecure")["Properties"]
+    request = props["Request"]
+    assert props["JobType"] == "EntitiesDetection"
+    assert props["StopOnDelete"] is True
+    assert props["WaitForCompletion"] is False
+    assert "RerunToken" not in props
+    assert sorted(request) == [
+        "DataAccessRoleArn",
+        "EntityRecognizerArn",
+        "InputDataConfig",
+        "JobName",
+        "LanguageCode",
+        "OutputDataConfig",
+        "Tags",
+        "VolumeKmsKeyId",
+        "VpcConfig",
+    ]
+    assert request["EntityRecognizerArn"] == RECOGNIZER
+    assert request["JobName"] == "tickets-entities"
+    assert request["LanguageCode"] == "en"
+    assert request["InputDataConfig"]["InputFormat"] == "ONE_DOC_PER_LINE"
+    # Tags are sorted by key, whatever order they were given in.
+    assert request["Tags"] == [
+        {"Key": "cost-center", "Value": "42"},
+        {"Key": "team", "Value": "support"},
+    ]
+    volume_key = _ref_id(template, "AWS::KMS::Key", "EncryptionVolumeKey")
+    output_key = _ref_id(template, "AWS::KMS::Key", "EncryptionOutputKey")
+    assert request["VolumeKmsKeyId"] == {"Fn::GetAtt": [volume_key, "Arn"]}
+    assert request["OutputDataConfig"]["KmsKeyId"] == {"Fn::GetAtt": [output_key, "Arn"]}
+    role = _ref_id(template, "AWS::IAM::Role", "SecureRole")
+    assert request["DataAccessRoleArn"] == {"Fn::GetAtt": [role, "Arn"]}
+    security_group = _ref_id(template, "AWS::EC2::SecurityGroup", "Network")
+    assert request["VpcConfig"]["SecurityGroupIds"] == [{"Fn::GetAtt": [security_group, "GroupId"]}]
+    subnets = request["VpcConfig"]["Subnets"]
+    assert len(subnets) == 2
+    assert all(s["Ref"].startswith("Network") for s in subnets)
+
+
+def test_entities_without_vpc_or_keys_sends_neither(seed_flows: dict[str, Any]) -> None:
+    request = _job(seed_flows["template"], "EntitiesPlain")["Properties"]["Request"]
+    assert sorted(request) == [
+        "DataAccessRoleArn",
+        "EntityRecognizerArn",
+        "InputDataConfig",
+        "LanguageCode",
+        "OutputDataConfig",
+    ]
+    assert request["LanguageCode"] == "de"
+    assert sorted(request["OutputDataConfig"]) == ["S3Uri"]
+    assert sorted(request["InputDataConfig"]) == ["S3Uri"]
+
+
+def test_input_and_output_uris_point_at_the_storage_prefixes(seed_flows: dict[str, Any]) -> None:
+    template = seed_flows["template"]
+    request = _job(template, "EntitiesPlain")["Properties"]["Request"]
+    stack = seed_flows["stack"]
+    storage = stack.node.find_child("Storage")
+    assert request["InputDataConfig"]["S3Uri"] == stack.resolve(storage.input_s3_uri)
+    assert request["OutputDataConfig"]["S3Uri"] == stack.resolve(storage.output_s3_uri)
+    assert json.dumps(request["InputDataConfig"]["S3Uri"]).endswith('"/input/"]]}')
+    assert json.dumps(request["OutputDataConfig"]["S3Uri"]).endswith('"/output/"]]}')
+
+
+def test_classification_with_document_reader(seed_flows: dict[str, Any]) -> None:
+    props = _job(seed_flows["template"], "ClassificationSecure")["Properties"]
+    request = props["Request"]
+    assert props["JobType"] == "DocumentClassification"
+    assert "LanguageCode" not in request
+    assert request["DocumentClassifierArn"] == CLASSIFIER
+    assert request["InputDataConfig"]["InputFormat"] == "ONE_DOC_PER_FILE"
+    assert request["InputDataConfig"]["DocumentReaderConfig"] == {
+        "DocumentReadAction": "TEXTRACT_ANALYZE_DOCUMENT",
+        "FeatureTypes": ["FORMS", "TABLES"],
+    }
+    assert "VpcConfig" in request and "VolumeKmsKeyId" in request
+
+
+def test_flags_and_rerun_token_are_passed_through(seed_flows: dict[str, Any]) -> None:
+    props = _job(seed_flows["template"], "ClassificationPlain")["Properties"]
+    assert props["StopOnDelete"] is False
+    assert props["RerunToken"] == "2026-11-23"
+
+
+def test_jobs_share_one_provider_and_two_library_functions(seed_flows: dict[str, Any]) -> None:
+    template = seed_flows["template"]
+    functions = sorted(
+        lid
+        for lid, r in template["Resources"].items()
+        if r["Type"] == "AWS::Lambda::Function"
+        # aws-cdk-lib's own function that empties the VPC's default security group.
+        and not lid.startswith("CustomVpcRestrictDefaultSG")
+    )
+    # Ours (on_event) and the framework's; no waiter in a stack where nothing waits.
+    assert [lid.startswith("ComprehendJobsHandlerOnEvent") for lid in functions] == [True, False]
+    assert functions[1].startswith("ComprehendJobsProviderframeworkonEvent")
+    assert not [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine"
+    ]
+    tokens = {json.dumps(r["Properties"]["ServiceToken"]) for r in _jobs_by_path(template).values()}
+    assert len(tokens) == 1
+
+
+def test_handler_runs_on_newest_python(seed_flows: dict[str, Any]) -> None:
+    template = seed_flows["template"]
+    ours = [
+        r
+        for lid, r in template["Resources"].items()
+        if r["Type"] == "AWS::Lambda::Function" and lid.startswith("ComprehendJobsHandler")
+    ]
+    assert [r["Properties"]["Runtime"] for r in ours] == ["python3.14"]
+    assert ours[0]["Properties"]["Handler"] == "analysis_job.on_event"
+
+
+def test_caller_policy_is_exact(seed_flows: dict[str, Any]) -> None:
+    template = seed_flows["template"]
+    (policy,) = [
+        r
+        for lid, r in template["Resources"].items()
+        if lid.startswith("ComprehendJobsHandlerCallerPolicy")
+    ]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+
+    def job_arn(resource: str) -> dict[str, Any]:
+        return {
+            "Fn::Join": [
+                "",
+                [
+                    "arn:",
+                    {"Ref": "AWS::Partition"},
+                    ":comprehend:",
+                    {"Ref": "AWS::Region"},
+                    ":",
+                    {"Ref": "AWS::AccountId"},
+                    f":{resource}/*",
+                ],
+            ]
+        }
+
+    by_sid = {s["Sid"]: s for s in statements}
+    assert sorted(by_sid) == sorted(
+        [
+            "WriteOnEventLogs",
+            "RunDocumentClassificationJobs",
+            "UseDocumentClassificationModels",
+            "RunEntitiesDetectionJobs",
+            "UseEntitiesDetectionModels",
+            "TagJobs",
+            "PassDataAccessRoles",
+            "UseVolumeKeys",
+            "ReadDocumentsWithTextract",
+        ]
+    )
+    assert by_sid["RunEntitiesDetectionJobs"] == {
+        "Sid": "RunEntitiesDetectionJobs",
+        "Effect": "Allow",
+        "Action": [
+            "comprehend:StartEntitiesDetectionJob",
+            "comprehend:DescribeEntitiesDetectionJob",
+            "comprehend:StopEntitiesDetectionJob",
+        ],
+        "Resource": job_arn("entities-detection-job"),
+    }
+    assert by_sid["RunDocumentClassificationJobs"] == {
+        "Sid": "RunDocumentClassificationJobs",
+        "Effect": "Allow",
+        "Action": [
+            "comprehend:StartDocumentClassificationJob",
+            "comprehend:DescribeDocumentClassificationJob",
+        ],
+        "Resource": job_arn("document-classification-job"),
+    }
+    assert by_sid["UseEntitiesDetectionModels"]["Resource"] == [
+        "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets",
+        RECOGNIZER,
+    ]
+    assert by_sid["UseDocumentClassificationModels"]["Resource"] == [CLASSIFIER]
+    # Only the entities job was tagged.
+    assert by_sid["TagJobs"]["Resource"] == [job_arn("entities-detection-job")]
+    secure = _ref_id(template, "AWS::IAM::Role", "SecureRole")
+    plain = _ref_id(template, "AWS::IAM::Role", "PlainRole")
+    assert by_sid["PassDataAccessRoles"] == {
+        "Sid": "PassDataAccessRoles",
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "Resource": sorted(
+            [{"Fn::GetAtt": [plain, "Arn"]}, {"Fn::GetAtt": [secure, "Arn"]}],
+            key=lambda v: json.dumps(v, sort_keys=True),
+        ),
+        "Condition": {"StringEquals": {"iam:PassedToService": "comprehend.amazonaws.com"}},
+    }
+    volume_key = _ref_id(template, "AWS::KMS::Key", "EncryptionVolumeKey")
+    assert by_sid["UseVolumeKeys"] == {
+        "Sid": "UseVolumeKeys",
+        "Effect": "Allow",
+        "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+        "Resource": [{"Fn::GetAtt": [volume_key, "Arn"]}],
+    }
+
+
+def test_job_waits_for_its_role_policy_and_the_caller_policy(seed_flows: dict[str, Any]) -> None:
+    template = seed_flows["template"]
+    depends = _job(template, "EntitiesSecure")["DependsOn"]
+    caller = _ref_id(template, "AWS::IAM::ManagedPolicy", "ComprehendJobsHandlerCallerPolicy")
+    assert caller in depends
+    role_policies = [
+        lid
+        for lid, r in template["Resources"].items()
+        if r["Type"] == "AWS::IAM::ManagedPolicy" and lid.startswith("SecureRole")
+    ]
+    assert role_policies and set(role_policies) <= set(depends)
+
+
+def test_trust_policy_lists_the_job_types_that_use_the_role(seed_flows: dict[str, Any]) -> None:
+    template = seed_flows["template"]
+    role = template["Resources"][_ref_id(template, "AWS::IAM::Role", "SecureRole")]
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    arns = statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    assert [a["Fn::Join"][1][-1] for a in arns] == [
+        ":document-classification-job/*",
+        ":entities-detection-job/*",
+    ]
+
+
+def test_attributes_read_the_custom_resource() -> None:
+    app = new_app()
+    stack = Stack(app, "Attributes")
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Role", storage=storage)
+    waiting = EntityRecognitionJob(
+        stack,
+        "Waits",
+        recognizer_arn=RECOGNIZER,
+        storage=storage,
+        role=role,
+        wait_for_completion=True,
+    )
+    quick = EntityRecognitionJob(
+        stack, "Quick", recognizer_arn=RECOGNIZER, storage=storage, role=role
+    )
+    logical_id = stack.get_logical_id(waiting.resource.node.default_child)  # type: ignore[arg-type]
+    assert stack.resolve(waiting.job_id) == {"Fn::GetAtt": [logical_id, "JobId"]}
+    assert stack.resolve(waiting.job_arn) == {"Fn::GetAtt": [logical_id, "JobArn"]}
+    assert stack.resolve(waiting.job_status_at_deploy) == {"Fn::GetAtt": [logical_id, "JobStatus"]}
+    assert stack.resolve(waiting.output_s3_uri) == {"Fn::GetAtt": [logical_id, "OutputS3Uri"]}
+    assert quick.output_s3_uri is None
+    template = Template.from_stack(stack).to_json()
+    tokens = {json.dumps(r["Properties"]["ServiceToken"]) for r in _jobs_by_path(template).values()}
+    # A waiting and a non-waiting job: two providers, the waiter only where needed.
+    assert len(tokens) == 2
+    assert (
+        len(
+            [
+                r
+                for r in template["Resources"].values()
+                if r["Type"] == "AWS::StepFunctions::StateMachine"
+            ]
+        )
+        == 1
+    )
+
+
+def _count_resources(jobs: int) -> int:
+    app = new_app()
+    stack = Stack(app, "Count")
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Role", storage=storage)
+    for i in range(jobs):
+        TopicsDetectionJob(stack, f"Job{i}", storage=storage, role=role)
+    return len(Template.from_stack(stack).to_json()["Resources"])
+
+
+def test_each_extra_job_adds_exactly_one_resource() -> None:
+    assert _count_resources(6) - _count_resources(1) == 5

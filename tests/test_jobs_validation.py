@@ -1,0 +1,265 @@
+"""Bad job props: one error naming the prop, the value, what is allowed and the fix,
+raised before anything is added to the tree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aws_cdk import Environment, Stack
+from nag_support import new_app
+
+from comprehend_jobs import (
+    DataAccessRole,
+    DocumentClassificationJob,
+    DocumentReader,
+    EntityRecognitionJob,
+    EventsDetectionJob,
+    JobNetwork,
+    JobStorage,
+    PiiEntitiesDetectionJob,
+    PiiRedaction,
+    PropValidationError,
+    SentimentDetectionJob,
+    TargetedSentimentDetectionJob,
+    TopicsDetectionJob,
+)
+
+RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
+CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
+FLYWHEEL = "arn:aws:comprehend:us-east-1:111122223333:flywheel/wheel"
+
+
+@pytest.fixture(scope="module")
+def parts() -> dict[str, Any]:
+    app = new_app()
+    stack = Stack(app, "Validation", env=Environment(account="111122223333", region="us-east-1"))
+    storage = JobStorage(stack, "Storage")
+    return {
+        "stack": stack,
+        "storage": storage,
+        "role": DataAccessRole(stack, "Role", storage=storage),
+        "network": JobNetwork(stack, "Network"),
+    }
+
+
+CASES: list[tuple[str, Callable[..., Any], dict[str, Any], list[str]]] = [
+    (
+        "no model",
+        EntityRecognitionJob,
+        {},
+        ["recognizer_arn or flywheel_arn=None", "exactly one model source"],
+    ),
+    (
+        "two models",
+        DocumentClassificationJob,
+        {"classifier_arn": CLASSIFIER, "flywheel_arn": FLYWHEEL},
+        ["classifier_arn or flywheel_arn=", "remove the others"],
+    ),
+    (
+        "malformed recognizer",
+        EntityRecognitionJob,
+        {"recognizer_arn": "arn:aws:comprehend:us-east-1:111122223333:document-classifier/x"},
+        ["recognizer_arn='arn:aws:comprehend", "entity-recognizer/"],
+    ),
+    (
+        "versioned flywheel",
+        EntityRecognitionJob,
+        {"flywheel_arn": FLYWHEEL + "/version/1"},
+        ["flywheel_arn=", ":flywheel/"],
+    ),
+    (
+        "model in another region",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER.replace("us-east-1", "eu-west-1")},
+        ["EntityRecognizerArn=", "a model in the stack's Region (us-east-1)"],
+    ),
+    (
+        "job name with a comma",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER, "job_name": "tickets,2026"},
+        ["job_name='tickets,2026'", "1-256 characters"],
+    ),
+    (
+        "job name too long",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER, "job_name": "j" * 257},
+        ["job_name='jjj", "1-256"],
+    ),
+    (
+        "51 tags",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER, "tags": {f"k{i}": "v" for i in range(51)}},
+        ["tags='51 tags'", "at most 50"],
+    ),
+    (
+        "reserved tag key",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER, "tags": {"aws:owner": "me"}},
+        ["tags='aws:owner'", "not starting with aws:"],
+    ),
+    (
+        "bad input format",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER, "input_format": "ONE_DOC_PER_PAGE"},
+        ["input_format='ONE_DOC_PER_PAGE'", "ONE_DOC_PER_FILE, ONE_DOC_PER_LINE"],
+    ),
+    (
+        "line mode with a document reader",
+        EntityRecognitionJob,
+        {
+            "recognizer_arn": RECOGNIZER,
+            "input_format": "ONE_DOC_PER_LINE",
+            "document_reader": DocumentReader(read_action="TEXTRACT_DETECT_DOCUMENT_TEXT"),
+        },
+        ["input_format='ONE_DOC_PER_LINE'", "plain text only", "ONE_DOC_PER_FILE"],
+    ),
+    (
+        "analyze without features",
+        DocumentClassificationJob,
+        {
+            "classifier_arn": CLASSIFIER,
+            "document_reader": DocumentReader(read_action="TEXTRACT_ANALYZE_DOCUMENT"),
+        },
+        ["document_reader.feature_types=None", "TABLES, FORMS"],
+    ),
+    (
+        "document reader on a built-in type",
+        SentimentDetectionJob,
+        {"document_reader": DocumentReader(read_action="TEXTRACT_DETECT_DOCUMENT_TEXT")},
+        ["document_reader=", "only custom classification and custom entity recognition"],
+    ),
+    (
+        "unsupported language",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER, "language_code": "xx"},
+        ["language_code='xx'", "en, es, fr"],
+    ),
+    (
+        "targeted sentiment in Spanish",
+        TargetedSentimentDetectionJob,
+        {"language_code": "es"},
+        ["language_code='es'", "TargetedSentimentDetection jobs support en"],
+    ),
+    (
+        "PII in a VPC",
+        PiiEntitiesDetectionJob,
+        {"network": "NETWORK"},
+        ["network=", "cannot run in a VPC", "remove network="],
+    ),
+    (
+        "events in a VPC",
+        EventsDetectionJob,
+        {"network": "NETWORK", "target_event_types": ["BANKRUPTCY"]},
+        ["cannot run in a VPC"],
+    ),
+    (
+        "PII redaction without config",
+        PiiEntitiesDetectionJob,
+        {"mode": "ONLY_REDACTION"},
+        ["redaction=None", "required when mode is ONLY_REDACTION"],
+    ),
+    (
+        "PII offsets with redaction",
+        PiiEntitiesDetectionJob,
+        {"redaction": PiiRedaction(mask_mode="MASK")},
+        ["only allowed with mode ONLY_REDACTION"],
+    ),
+    (
+        "PII bad mask character",
+        PiiEntitiesDetectionJob,
+        {"mode": "ONLY_REDACTION", "redaction": PiiRedaction(mask_character="x")},
+        ["redaction.mask_character='x'", "!@#$%&*"],
+    ),
+    (
+        "PII bad entity type",
+        PiiEntitiesDetectionJob,
+        {"mode": "ONLY_REDACTION", "redaction": PiiRedaction(entity_types=["SHOE_SIZE"])},
+        ["redaction.entity_types='SHOE_SIZE'", "SSN"],
+    ),
+    (
+        "PII bad mode",
+        PiiEntitiesDetectionJob,
+        {"mode": "ONLY_GUESSES"},
+        ["mode='ONLY_GUESSES'", "ONLY_OFFSETS, ONLY_REDACTION"],
+    ),
+    (
+        "topics out of range",
+        TopicsDetectionJob,
+        {"number_of_topics": 101},
+        ["number_of_topics=101", "1 to 100"],
+    ),
+    (
+        "topics not a number",
+        TopicsDetectionJob,
+        {"number_of_topics": "10"},
+        ["number_of_topics='10'"],
+    ),
+    (
+        "no event types",
+        EventsDetectionJob,
+        {"target_event_types": []},
+        ["target_event_types=[]", "at least one"],
+    ),
+    (
+        "lowercase event type",
+        EventsDetectionJob,
+        {"target_event_types": ["bankruptcy"]},
+        ["target_event_types='bankruptcy'", "A-Z and _"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "job_class", "props", "needles"), CASES, ids=[c[0] for c in CASES]
+)
+def test_bad_props_raise_one_named_error_and_create_nothing(
+    parts: dict[str, Any],
+    case: str,
+    job_class: Callable[..., Any],
+    props: dict[str, Any],
+    needles: list[str],
+) -> None:
+    stack = parts["stack"]
+    if props.get("network") == "NETWORK":
+        props = {**props, "network": parts["network"]}
+    before = [c.node.path for c in stack.node.children]
+    with pytest.raises(PropValidationError) as raised:
+        job_class(stack, "Job", storage=parts["storage"], role=parts["role"], **props)
+    message = str(raised.value)
+    assert message.startswith(f"{job_class.__name__}: invalid props:")
+    assert len(raised.value.problems) == 1, message
+    for needle in needles:
+        assert needle in message
+    assert "Fix: " in message
+    assert [c.node.path for c in stack.node.children] == before
+
+
+def test_every_problem_is_reported_at_once(parts: dict[str, Any]) -> None:
+    with pytest.raises(PropValidationError) as raised:
+        EntityRecognitionJob(
+            parts["stack"],
+            "Many",
+            storage=parts["storage"],
+            role=parts["role"],
+            job_name="a,b",
+            language_code="xx",
+            input_format="NOPE",
+        )
+    props = [p.split("=", 1)[0] for p in raised.value.problems]
+    assert props == ["recognizer_arn or flywheel_arn", "job_name", "input_format", "language_code"]
+
+
+def test_tokens_are_not_validated(parts: dict[str, Any]) -> None:
+    from aws_cdk import Fn
+
+    job = EntityRecognitionJob(
+        parts["stack"],
+        "Tokens",
+        storage=parts["storage"],
+        role=parts["role"],
+        recognizer_arn=Fn.import_value("RecognizerArn"),
+        job_name=Fn.import_value("JobName"),
+    )
+    assert job.request["EntityRecognizerArn"] is not None
