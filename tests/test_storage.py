@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -339,3 +340,26 @@ def test_overlapping_prefixes_in_one_bucket_raise() -> None:
             input_prefix="data/",
             output_prefix="data/out/",
         )
+
+
+def test_access_logs_use_a_bucket_policy_even_without_the_feature_flag() -> None:
+    # A user's app may lack cdk.json's recommended flags; the log bucket must still keep
+    # ACLs disabled (BucketOwnerEnforced) and receive logs through its bucket policy.
+    from aws_cdk import App, Stack
+    from aws_cdk.assertions import Template
+
+    app = App()
+    stack = Stack(app, "NoFlags")
+    JobStorage(stack, "Storage")
+    template = Template.from_stack(stack).to_json()
+    buckets = [r for r in template["Resources"].values() if r["Type"] == "AWS::S3::Bucket"]
+    assert len(buckets) == 3
+    for bucket in buckets:
+        assert "AccessControl" not in bucket["Properties"]
+        assert bucket["Properties"]["OwnershipControls"] == {
+            "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+        }
+    policies = json.dumps(
+        [r for r in template["Resources"].values() if r["Type"] == "AWS::S3::BucketPolicy"]
+    )
+    assert "logging.s3.amazonaws.com" in policies

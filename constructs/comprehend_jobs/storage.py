@@ -70,6 +70,10 @@ def _is_bucket(value: object) -> bool:
     return hasattr(value, "bucket_arn") and hasattr(value, "bucket_name")
 
 
+#: The aws-cdk-lib feature flag that makes access-log delivery use a bucket policy.
+ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
+
+
 class JobStorage(Construct):
     """The input and output buckets (and prefixes) of Comprehend jobs.
 
@@ -193,6 +197,10 @@ class JobStorage(Construct):
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
+        # Server access logs are delivered through a bucket policy, never the legacy
+        # LogDeliveryWrite ACL (which needs ACLs enabled on the log bucket), whatever
+        # feature flags the user's app sets: context set here applies to this subtree only.
+        self.node.set_context(ACCESS_LOGS_USE_BUCKET_POLICY, True)
         self.input_prefix: str = input_prefix
         self.output_prefix: str = output_prefix
         self.encryption = encryption
