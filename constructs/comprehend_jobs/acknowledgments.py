@@ -127,11 +127,12 @@ DEPLOY_TIME_FUNCTIONS = _kind(
         "HIPAA.Security-LambdaDLQ",
         "NIST.800.53.R5-LambdaDLQ",
     ],
-    "The custom-resource functions run only while CloudFormation deploys the stack. "
-    "They handle no job data: they call the Comprehend API and answer CloudFormation, so "
-    "a VPC would only add a NAT gateway or interface endpoints (idle cost) for nothing to "
-    "protect. Reserved concurrency fails to deploy in accounts with the default low "
-    "concurrency quota, and a few calls per deployment cannot exhaust the account's. A "
+    "The custom-resource functions run only while CloudFormation deploys the stack: they "
+    "call the Comprehend API (and, with input_documents, copy the given documents between "
+    "two S3 buckets) and answer CloudFormation, so a VPC would only add a NAT gateway or "
+    "interface endpoints (idle cost) and protect nothing the buckets' own policies do not. "
+    "Reserved concurrency fails to deploy in accounts with the default low concurrency "
+    "quota, and a few calls per deployment cannot exhaust the account's. A "
     "failure is reported to CloudFormation, which fails the deployment: a dead-letter "
     "queue would hold nothing anyone acts on.",
 )
@@ -143,6 +144,31 @@ PROVIDER_FRAMEWORK_INVOKE = _kind(
     "lambda:InvokeFunction on its own two framework functions and their versions "
     "('<function ARN>:*'); the Provider offers no prop to narrow it, and it names no "
     "function outside the Provider.",
+)
+
+INPUT_DOCUMENTS_UPLOAD = _kind(
+    "INPUT_DOCUMENTS_UPLOAD",
+    [
+        *(
+            f"AwsSolutions-IAM5[Action::{action}]"
+            for action in (
+                "kms:GenerateDataKey*",
+                "kms:ReEncrypt*",
+                "s3:Abort*",
+                "s3:DeleteObject*",
+                "s3:GetBucket*",
+                "s3:GetObject*",
+                "s3:List*",
+            )
+        ),
+        "AwsSolutions-IAM5[Resource::{}]",
+        "AwsSolutions-L1",
+    ],
+    "Only with input_documents: aws-cdk-lib's BucketDeployment copies the documents from "
+    "the CDK asset bucket (hash-named objects) into the input bucket at deploy time. It "
+    "grants itself CDK's standard read and read/write action groups on those two "
+    "buckets and picks its function's runtime; it has no props for either. Its role is "
+    "ours (no AWS managed policy) and its grants are kept in a managed policy.",
 )
 
 #: Every kind, keyed by name. Iterate it for the inventory.
@@ -157,6 +183,7 @@ ACKNOWLEDGMENT_KINDS: dict[str, AcknowledgmentKind] = {
         COMPREHEND_JOB_IDS,
         DEPLOY_TIME_FUNCTIONS,
         PROVIDER_FRAMEWORK_INVOKE,
+        INPUT_DOCUMENTS_UPLOAD,
     )
 }
 
@@ -183,18 +210,20 @@ def acknowledge(
     k = ACKNOWLEDGMENT_KINDS[kind] if isinstance(kind, str) else kind
     if ACKNOWLEDGMENT_KINDS.get(k.name) is not k:
         raise ValueError(f"acknowledge: kind {k.name!r} is not in ACKNOWLEDGMENT_KINDS")
-    if k.needs_applies_to and not applies_to:
-        raise ValueError(f"acknowledge: kind {k.name} needs applies_to (the exact detail)")
-    if not k.needs_applies_to and applies_to:
-        raise ValueError(f"acknowledge: kind {k.name} takes no applies_to")
-    if applies_to and any(not a or a == "*" for a in applies_to):
-        raise ValueError(f"acknowledge: applies_to={list(applies_to)!r} is too broad")
     findings = list(k.findings)
     if only is not None:
         unknown = [r for r in only if r not in k.rule_ids]
         if unknown:
             raise ValueError(f"acknowledge: {unknown} are not rules of kind {k.name}")
         findings = [f for f in findings if f.split("[", 1)[0] in only]
+    # Whether a detail is needed depends on the findings kept, not the whole kind.
+    needs_applies_to = any("{}" in f for f in findings)
+    if needs_applies_to and not applies_to:
+        raise ValueError(f"acknowledge: kind {k.name} needs applies_to (the exact detail)")
+    if not needs_applies_to and applies_to:
+        raise ValueError(f"acknowledge: kind {k.name} takes no applies_to")
+    if applies_to and any(not a or a == "*" for a in applies_to):
+        raise ValueError(f"acknowledge: applies_to={list(applies_to)!r} is too broad")
     ids: list[str] = []
     for finding in findings:
         if "{}" in finding:

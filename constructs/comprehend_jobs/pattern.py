@@ -11,15 +11,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
+from comprehend_jobs.acknowledgments import (
+    DEPLOY_TIME_FUNCTIONS,
+    INPUT_DOCUMENTS_UPLOAD,
+    acknowledge,
+    flatten_reference,
+)
 from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.jobs import AnalysisJob, DocumentClassificationJob, EntityRecognitionJob
+from comprehend_jobs.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs.network import JobNetwork
+from comprehend_jobs.provider import LOG_RETENTION, JobHandler
 from comprehend_jobs.storage import JobStorage
 from comprehend_jobs.validation import Problems
 
@@ -163,10 +173,26 @@ class ComprehendAnalysis(Construct):
             self.job.node.add_dependency(self.upload)
 
     def _upload(self, documents: str | Sequence[s3deploy.ISource]) -> s3deploy.BucketDeployment:
-        sources = (
-            [s3deploy.Source.asset(documents)] if isinstance(documents, str) else list(documents)
+        if isinstance(documents, str):
+            sources = [s3deploy.Source.asset(documents)]
+        else:
+            sources = list(documents)
+        # Our own role (no AWS managed policy) and an encrypted log group with retention;
+        # the grants BucketDeployment makes land in a managed policy, not an inline one.
+        role = iam.Role(
+            self,
+            "InputDocumentsRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Copies the input documents into the job's input prefix at deploy",
         )
-        return s3deploy.BucketDeployment(
+        log_group = logs.LogGroup(
+            self,
+            "InputDocumentsLogs",
+            retention=LOG_RETENTION,
+            encryption_key=JobHandler.of(self).log_key,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        upload = s3deploy.BucketDeployment(
             self,
             "InputDocuments",
             sources=sources,
@@ -175,4 +201,39 @@ class ComprehendAnalysis(Construct):
             # Keep whatever else is under the prefix; never delete the user's data.
             prune=False,
             retain_on_delete=True,
+            role=role,
+            log_group=log_group,
         )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        )
+        policy = move_inline_policy_to_managed(self, "InputDocumentsPolicy", role)
+        upload.node.add_dependency(policy)
+        stack = Stack.of(self)
+        # Exactly the object wildcards BucketDeployment granted (the asset bucket's and the
+        # input bucket's), read from the policy itself.
+        statements = stack.resolve(policy.document)["Statement"]
+        wildcards = sorted(
+            {
+                flatten_reference(resource)
+                for statement in statements
+                for resource in _as_list(statement.get("Resource"))
+                if flatten_reference(resource).endswith("/*")
+            }
+        )
+        acknowledge(
+            policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards
+        )
+        # BucketDeployment's function is a singleton at stack level.
+        for child in stack.node.children:
+            if child.node.id.startswith("Custom::CDKBucketDeployment"):
+                acknowledge(child, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-L1"])
+                acknowledge(child, DEPLOY_TIME_FUNCTIONS)
+        return upload
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]

@@ -34,6 +34,13 @@ from comprehend_jobs.acknowledgments import (
 from comprehend_jobs.caller_permissions import CallerPermissions
 from comprehend_jobs.handler_asset import ASSET_EXCLUDES, handler_asset_path
 from comprehend_jobs.job_types import JobType
+from comprehend_jobs.managed_policies import move_inline_policy_to_managed
+from comprehend_jobs.template_checks import (
+    DEPLOY_TIME_FUNCTION,
+    NO_RESOURCE_LEVEL_ACTIONS,
+    skip_checks,
+    skip_checks_under,
+)
 
 #: The newest Python runtime this aws-cdk-lib knows (cdk-nag checks for the newest).
 HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -190,6 +197,7 @@ class JobHandler(Construct):
         # The function's first invocation must find its policy in place.
         function.node.add_dependency(self.policy)
         acknowledge(function, DEPLOY_TIME_FUNCTIONS)
+        skip_checks(function, DEPLOY_TIME_FUNCTION)
         return function
 
     def framework_role(
@@ -280,9 +288,13 @@ class JobProvider(Construct):
             on_event_handler=self.handler.on_event_function,
             framework_on_event_role=on_event_role,
             log_group=framework_logs,
+            # The framework functions keep the handler's ARN in their environment: the
+            # handler's own key encrypts it rather than the account's default Lambda key.
+            provider_function_env_encryption=self.handler.log_key,
             **waiter,
         )
         acknowledge(self.provider, DEPLOY_TIME_FUNCTIONS)
+        skip_checks_under(self.provider, "AWS::Lambda::Function", DEPLOY_TIME_FUNCTION)
         if waiting:
             _harden_waiter(self.provider)
 
@@ -322,14 +334,10 @@ def _harden_waiter(provider: cr.Provider) -> None:
             resources=["*"],
         )
     )
-    inline = role.node.find_child("DefaultPolicy")
-    assert isinstance(inline, iam.Policy)
-    # The managed policy shares the inline policy's document, so whatever the framework
-    # grants later lands in it too; the inline policy itself leaves the tree.
-    managed = iam.ManagedPolicy(waiter, "ManagedPolicy", document=inline.document, roles=[role])
-    role.node.try_remove_child("DefaultPolicy")
+    managed = move_inline_policy_to_managed(waiter, "ManagedPolicy", role)
     state_machine.node.add_dependency(managed)
     acknowledge(managed, NO_RESOURCE_LEVEL_PERMISSIONS)
+    skip_checks(managed, NO_RESOURCE_LEVEL_ACTIONS, only=["CKV_AWS_111"])
     framework_functions = [
         provider.node.find_child(name) for name in ("framework-isComplete", "framework-onTimeout")
     ]
