@@ -9,6 +9,7 @@ DataAccessRole, and the job itself. Every part can be switched off (``vpc=False`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import RemovalPolicy, Stack
@@ -97,6 +98,13 @@ class ComprehendAnalysis(Construct):
                 "classification jobs take no language (the classifier's is used)",
                 "remove language_code=",
             )
+        if isinstance(input_documents, str) and not Path(input_documents).is_dir():
+            problems.add(
+                "input_documents",
+                input_documents,
+                "a folder that exists, or s3deploy sources",
+                "create the folder, or pass the path of the documents' folder",
+            )
         if storage is not None and removal_policy is not None:
             problems.add(
                 "removal_policy",
@@ -125,7 +133,10 @@ class ComprehendAnalysis(Construct):
         if isinstance(vpc, JobNetwork):
             self.network = vpc
         elif vpc:
-            self.network = JobNetwork(self, "Network")
+            # Flow logs share the handler's log key: one key for all the stack's logs.
+            self.network = JobNetwork(
+                self, "Network", flow_log_key=JobHandler.of(self).log_key
+            )
         else:
             self.network = None
         #: The role Comprehend assumes for the job.

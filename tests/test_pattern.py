@@ -1,0 +1,237 @@
+"""ComprehendAnalysis: secure defaults, each switch, each replaceable part, deploy order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import RemovalPolicy, Stack
+from aws_cdk.assertions import Template
+from nag_support import new_app
+
+from comprehend_jobs import (
+    ComprehendAnalysis,
+    DataAccessRole,
+    DocumentClassificationJob,
+    EntityRecognitionJob,
+    JobEncryption,
+    JobNetwork,
+    JobStorage,
+    PropValidationError,
+)
+
+RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
+CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
+
+
+def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
+
+
+def _job(template: dict[str, Any]) -> dict[str, Any]:
+    (job,) = _resources(template, "Custom::ComprehendAnalysisJob").values()
+    return job
+
+
+@pytest.fixture(scope="module")
+def defaults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    documents = tmp_path_factory.mktemp("documents")
+    (documents / "ticket-1.txt").write_text("My router in Berlin stopped working.\n")
+    app = new_app()
+    stack = Stack(app, "Defaults")
+    analysis = ComprehendAnalysis(
+        stack, "Tickets", entity_recognizer_arn=RECOGNIZER, input_documents=str(documents)
+    )
+    return {"analysis": analysis, "template": Template.from_stack(stack).to_json()}
+
+
+def test_defaults_make_keys_buckets_vpc_role_and_job(defaults: dict[str, Any]) -> None:
+    analysis, template = defaults["analysis"], defaults["template"]
+    assert isinstance(analysis.encryption, JobEncryption)
+    assert isinstance(analysis.storage, JobStorage)
+    assert isinstance(analysis.network, JobNetwork)
+    assert isinstance(analysis.role, DataAccessRole)
+    assert isinstance(analysis.job, EntityRecognitionJob)
+    keys = _resources(template, "AWS::KMS::Key")
+    # Volume key, output key (also the buckets' key), and the handler's log key.
+    assert len(keys) == 3
+    assert all(k["Properties"]["EnableKeyRotation"] is True for k in keys.values())
+    assert len(_resources(template, "AWS::S3::Bucket")) == 3
+    assert len(_resources(template, "AWS::EC2::VPC")) == 1
+    request = _job(template)["Properties"]["Request"]
+    assert {"VpcConfig", "VolumeKmsKeyId"} <= set(request)
+    assert "KmsKeyId" in request["OutputDataConfig"]
+
+
+def test_defaults_have_no_idle_cost_network_parts(defaults: dict[str, Any]) -> None:
+    template = defaults["template"]
+    assert _resources(template, "AWS::EC2::NatGateway") == {}
+    endpoints = _resources(template, "AWS::EC2::VPCEndpoint").values()
+    assert [e["Properties"].get("VpcEndpointType", "Gateway") for e in endpoints] == ["Gateway"]
+
+
+def test_buckets_and_keys_are_retained_by_default(defaults: dict[str, Any]) -> None:
+    template = defaults["template"]
+    for bucket in _resources(template, "AWS::S3::Bucket").values():
+        assert bucket["DeletionPolicy"] == "Retain"
+    data_keys = [
+        k
+        for lid, k in _resources(template, "AWS::KMS::Key").items()
+        if lid.startswith("TicketsEncryption")
+    ]
+    assert data_keys and all(k["DeletionPolicy"] == "Retain" for k in data_keys)
+
+
+def test_job_starts_after_the_upload_and_the_role_policy(defaults: dict[str, Any]) -> None:
+    template = defaults["template"]
+    job = _job(template)
+    (upload_id,) = _resources(template, "Custom::CDKBucketDeployment")
+    assert upload_id in job["DependsOn"]
+    role_policies = [
+        lid
+        for lid in _resources(template, "AWS::IAM::ManagedPolicy")
+        if lid.startswith("TicketsDataAccessRole")
+    ]
+    assert role_policies and set(role_policies) <= set(job["DependsOn"])
+
+
+def test_upload_goes_to_the_input_prefix_and_never_prunes(defaults: dict[str, Any]) -> None:
+    (upload,) = _resources(defaults["template"], "Custom::CDKBucketDeployment").values()
+    props = upload["Properties"]
+    assert props["DestinationBucketKeyPrefix"] == "input/"
+    assert props["Prune"] is False
+    assert props["RetainOnDelete"] is True
+
+
+def test_upload_role_has_no_aws_managed_policy(defaults: dict[str, Any]) -> None:
+    template = defaults["template"]
+    role = template["Resources"][
+        next(
+            iter(
+                lid
+                for lid in _resources(template, "AWS::IAM::Role")
+                if lid.startswith("TicketsInputDocumentsRole")
+            )
+        )
+    ]
+    assert "ManagedPolicyArns" not in role["Properties"]
+    assert _resources(template, "AWS::IAM::Policy") == {}
+
+
+@pytest.fixture(scope="module")
+def switched_off() -> dict[str, Any]:
+    app = new_app()
+    stack = Stack(app, "Plain")
+    analysis = ComprehendAnalysis(
+        stack,
+        "Routing",
+        classifier_arn=CLASSIFIER,
+        vpc=False,
+        encryption=False,
+        removal_policy=RemovalPolicy.DESTROY,
+    )
+    return {"analysis": analysis, "template": Template.from_stack(stack).to_json()}
+
+
+def test_vpc_false_runs_outside_any_vpc(switched_off: dict[str, Any]) -> None:
+    template = switched_off["template"]
+    assert switched_off["analysis"].network is None
+    assert _resources(template, "AWS::EC2::VPC") == {}
+    assert "VpcConfig" not in _job(template)["Properties"]["Request"]
+    assert "ec2:" not in json.dumps(_resources(template, "AWS::IAM::ManagedPolicy"))
+
+
+def test_encryption_false_sends_no_customer_keys(switched_off: dict[str, Any]) -> None:
+    analysis, template = switched_off["analysis"], switched_off["template"]
+    request = _job(template)["Properties"]["Request"]
+    assert analysis.encryption is None
+    assert "VolumeKmsKeyId" not in request
+    assert "KmsKeyId" not in request["OutputDataConfig"]
+    # The buckets still get SSE-KMS with a key of their own.
+    assert analysis.storage.data_key is not None
+
+
+def test_classifier_makes_a_classification_job(switched_off: dict[str, Any]) -> None:
+    analysis, template = switched_off["analysis"], switched_off["template"]
+    assert isinstance(analysis.job, DocumentClassificationJob)
+    props = _job(template)["Properties"]
+    assert props["JobType"] == "DocumentClassification"
+    assert props["Request"]["DocumentClassifierArn"] == CLASSIFIER
+
+
+def test_removal_policy_reaches_the_buckets(switched_off: dict[str, Any]) -> None:
+    for bucket in _resources(switched_off["template"], "AWS::S3::Bucket").values():
+        assert bucket["DeletionPolicy"] == "Delete"
+
+
+def test_existing_parts_are_used_not_duplicated() -> None:
+    app = new_app()
+    stack = Stack(app, "Existing")
+    encryption = JobEncryption(stack, "Keys")
+    storage = JobStorage(stack, "Buckets", encryption=encryption)
+    network = JobNetwork(stack, "Vpc")
+    role = DataAccessRole(stack, "Access", storage=storage, encryption=encryption, network=network)
+    analysis = ComprehendAnalysis(
+        stack,
+        "Tickets",
+        entity_recognizer_arn=RECOGNIZER,
+        encryption=encryption,
+        storage=storage,
+        vpc=network,
+        role=role,
+    )
+    assert analysis.storage is storage and analysis.role is role
+    assert analysis.network is network and analysis.encryption is encryption
+    template = Template.from_stack(stack).to_json()
+    assert len(_resources(template, "AWS::EC2::VPC")) == 1
+    assert len(_resources(template, "AWS::S3::Bucket")) == 3
+    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Tickets" in lid] == []
+
+
+@pytest.mark.parametrize(
+    ("props", "needles"),
+    [
+        ({}, ["entity_recognizer_arn or classifier_arn", "exactly one model source"]),
+        (
+            {"entity_recognizer_arn": RECOGNIZER, "classifier_arn": CLASSIFIER},
+            ["exactly one model source", "not both"],
+        ),
+        (
+            {"classifier_arn": CLASSIFIER, "language_code": "en"},
+            ["language_code='en'", "classification jobs take no language"],
+        ),
+        (
+            {
+                "entity_recognizer_arn": RECOGNIZER,
+                "storage": "STORAGE",
+                "removal_policy": RemovalPolicy.DESTROY,
+            },
+            ["removal_policy=", "set the removal policy on your JobStorage"],
+        ),
+    ],
+)
+def test_bad_props_are_named_and_create_nothing(props: dict[str, Any], needles: list[str]) -> None:
+    app = new_app()
+    stack = Stack(app, "Bad")
+    if props.get("storage") == "STORAGE":
+        props = {**props, "storage": JobStorage(stack, "Storage")}
+    before = [c.node.id for c in stack.node.children]
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(stack, "Analysis", **props)
+    for needle in needles:
+        assert needle in str(raised.value)
+    assert [c.node.id for c in stack.node.children] == before
+
+
+def test_documents_folder_must_exist() -> None:
+    app = new_app()
+    stack = Stack(app, "Missing")
+    missing = str(Path("no-such-folder").resolve())
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(
+            stack, "Analysis", entity_recognizer_arn=RECOGNIZER, input_documents=missing
+        )
+    assert f"input_documents={missing!r}" in str(raised.value)
+    assert stack.node.children == []
