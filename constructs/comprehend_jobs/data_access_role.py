@@ -50,6 +50,7 @@ from comprehend_jobs.encryption import JobEncryption, KeyReference
 from comprehend_jobs.job_types import JobType
 from comprehend_jobs.network import JobNetwork
 from comprehend_jobs.storage import JobStorage, prefix_problem
+from comprehend_jobs.template_checks import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
 from comprehend_jobs.validation import Problems, PropValidationError, describe_problem
 
 SERVICE_PRINCIPAL = "comprehend.amazonaws.com"
@@ -367,6 +368,7 @@ class DataAccessRole(Construct):
     def grant_vpc_access(self) -> iam.Grant:
         """The nine EC2 actions Comprehend needs to place a job in a VPC (Resource ``*``)."""
         self._acknowledge_no_resource_level()
+        skip_checks(self.policy, NO_RESOURCE_LEVEL_ACTIONS)
         return self._grant(VPC_ACTIONS, ["*"])
 
     def grant_textract(self) -> iam.Grant:

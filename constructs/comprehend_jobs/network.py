@@ -36,6 +36,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks_under
 from comprehend_jobs.validation import Problems
 
 #: What Comprehend's VpcConfig accepts.
@@ -271,6 +272,12 @@ class JobNetwork(Construct):
         )
         # The provider aws-cdk-lib adds for restrict_default_security_group is made of
         # plain CfnResources, which the packs do not inspect: nothing to acknowledge.
+        # checkov does inspect its function, a deploy-time one like the job handler's.
+        restrict_provider = stack.node.try_find_child(
+            "Custom::VpcRestrictDefaultSGCustomResourceProvider"
+        )
+        if restrict_provider is not None:
+            skip_checks_under(restrict_provider, "AWS::Lambda::Function", DEPLOY_TIME_FUNCTION)
 
         if key is None:
             created_key = kms.Key(

@@ -21,6 +21,7 @@ from constructs import Construct
 
 from comprehend_jobs.acknowledgments import acknowledge
 from comprehend_jobs.encryption import JobEncryption
+from comprehend_jobs.template_checks import ACCESS_LOG_DESTINATION, skip_checks
 from comprehend_jobs.validation import Problems
 
 #: Default prefixes: a trailing "/" so "input/" never matches "input2/...".
@@ -243,6 +244,7 @@ class JobStorage(Construct):
         )
         acknowledge(bucket.node.default_child or bucket, "ACCESS_LOG_BUCKET")
         acknowledge(bucket.node.default_child or bucket, "S3_REPLICATION")
+        skip_checks(bucket, ACCESS_LOG_DESTINATION)
         return bucket
 
     def _data_bucket(
