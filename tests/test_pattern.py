@@ -196,8 +196,13 @@ def test_existing_parts_are_used_not_duplicated() -> None:
         ({}, ["entity_recognizer_arn or classifier_arn", "exactly one model source"]),
         (
             {"entity_recognizer_arn": RECOGNIZER, "classifier_arn": CLASSIFIER},
-            ["exactly one model source", "not both"],
+            ["exactly one model source", "remove the others"],
         ),
+        (
+            {"entity_recognizer_arn": RECOGNIZER.replace("entity-recognizer", "recognizer")},
+            ["entity_recognizer_arn='arn:aws:comprehend", "entity-recognizer/"],
+        ),
+        ({"entity_recognizer_arn": RECOGNIZER, "job_name": "a,b"}, ["job_name='a,b'"]),
         (
             {"classifier_arn": CLASSIFIER, "language_code": "en"},
             ["language_code='en'", "classification jobs take no language"],

@@ -133,12 +133,19 @@ class AnalysisJob(Construct):
     ) -> None:
         problems = problems or Problems(type(self).__name__)
         input_format = input_format.value if isinstance(input_format, Enum) else input_format
-        _check_common(
+        if storage is None:
+            problems.add("storage", None, "a JobStorage", "pass storage=JobStorage(...)")
+        if role is None:
+            problems.add(
+                "role",
+                None,
+                "a DataAccessRole",
+                "pass role=DataAccessRole(...) or DataAccessRole.from_role_arn(...)",
+            )
+        check_job_props(
             problems,
             job_type=job_type,
-            storage=storage,
-            role=role,
-            network=network,
+            in_vpc=network is not None,
             job_name=job_name,
             tags=tags,
             input_format=input_format,
@@ -250,7 +257,7 @@ class EntityRecognitionJob(AnalysisJob):
         **props: Unpack[JobProps],
     ) -> None:
         problems = Problems(type(self).__name__)
-        source = _one_model_source(
+        source = check_model_source(
             problems,
             {
                 "recognizer_arn": ("EntityRecognizerArn", recognizer_arn),
@@ -293,7 +300,7 @@ class DocumentClassificationJob(AnalysisJob):
         **props: Unpack[JobProps],
     ) -> None:
         problems = Problems(type(self).__name__)
-        source = _one_model_source(
+        source = check_model_source(
             problems,
             {
                 "classifier_arn": ("DocumentClassifierArn", classifier_arn),
@@ -566,10 +573,11 @@ class EventsDetectionJob(AnalysisJob):
         )
 
 
-def _one_model_source(
+def check_model_source(
     problems: Problems, candidates: Mapping[str, tuple[str, str | None]]
 ) -> tuple[str, str] | None:
-    """The one (API field, ARN) pair given among ``candidates``; records a problem otherwise."""
+    """The one (API field, ARN) pair given among ``candidates`` (prop -> (field, ARN)),
+    with its ARN checked against the API's pattern; records a problem otherwise."""
     given = {prop: pair for prop, pair in candidates.items() if pair[1] is not None}
     names = " or ".join(candidates)
     if len(given) != 1:
@@ -594,13 +602,11 @@ def _one_model_source(
     return (field, arn)
 
 
-def _check_common(
+def check_job_props(
     problems: Problems,
     *,
     job_type: JobType,
-    storage: Any,
-    role: Any,
-    network: Any,
+    in_vpc: bool,
     job_name: str | None,
     tags: Mapping[str, str] | None,
     input_format: str | None,
@@ -609,16 +615,9 @@ def _check_common(
     model_source: tuple[str, str] | None,
     scope: Construct,
 ) -> None:
-    if storage is None:
-        problems.add("storage", None, "a JobStorage", "pass storage=JobStorage(...)")
-    if role is None:
-        problems.add(
-            "role",
-            None,
-            "a DataAccessRole",
-            "pass role=DataAccessRole(...) or DataAccessRole.from_role_arn(...)",
-        )
-    if network is not None and not job_type.supports_vpc:
+    """Record every problem with the props all job types share (used by the job
+    constructs, and by composing constructs that must check before creating anything)."""
+    if in_vpc and not job_type.supports_vpc:
         problems.add(
             "network",
             "JobNetwork(...)",

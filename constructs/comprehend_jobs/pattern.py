@@ -9,6 +9,7 @@ DataAccessRole, and the job itself. Every part can be switched off (``vpc=False`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,14 @@ from comprehend_jobs.acknowledgments import (
 from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
-from comprehend_jobs.jobs import AnalysisJob, DocumentClassificationJob, EntityRecognitionJob
+from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
+from comprehend_jobs.jobs import (
+    AnalysisJob,
+    DocumentClassificationJob,
+    EntityRecognitionJob,
+    check_job_props,
+    check_model_source,
+)
 from comprehend_jobs.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs.network import JobNetwork
 from comprehend_jobs.provider import LOG_RETENTION, JobHandler
@@ -83,13 +91,26 @@ class ComprehendAnalysis(Construct):
         rerun_token: str | None = None,
     ) -> None:
         problems = Problems("ComprehendAnalysis")
-        if (entity_recognizer_arn is None) == (classifier_arn is None):
-            problems.add(
-                "entity_recognizer_arn or classifier_arn",
-                {"entity_recognizer_arn": entity_recognizer_arn, "classifier_arn": classifier_arn},
-                "exactly one model source",
-                "pass entity_recognizer_arn= for entity recognition or classifier_arn= for "
-                "classification, not both",
+        # Everything the job will check is checked here, before any part is made.
+        source = check_model_source(
+            problems,
+            {
+                "entity_recognizer_arn": ("EntityRecognizerArn", entity_recognizer_arn),
+                "classifier_arn": ("DocumentClassifierArn", classifier_arn),
+            },
+        )
+        if source is not None:
+            check_job_props(
+                problems,
+                job_type=ENTITIES_DETECTION if entity_recognizer_arn else DOCUMENT_CLASSIFICATION,
+                in_vpc=vpc is not False,
+                job_name=job_name,
+                tags=tags,
+                input_format=input_format.value if isinstance(input_format, Enum) else input_format,
+                document_reader=document_reader,
+                language_code=(language_code or "en") if entity_recognizer_arn else None,
+                model_source=source,
+                scope=scope,
             )
         if language_code is not None and classifier_arn is not None:
             problems.add(
@@ -134,9 +155,7 @@ class ComprehendAnalysis(Construct):
             self.network = vpc
         elif vpc:
             # Flow logs share the handler's log key: one key for all the stack's logs.
-            self.network = JobNetwork(
-                self, "Network", flow_log_key=JobHandler.of(self).log_key
-            )
+            self.network = JobNetwork(self, "Network", flow_log_key=JobHandler.of(self).log_key)
         else:
             self.network = None
         #: The role Comprehend assumes for the job.
