@@ -39,7 +39,6 @@ from comprehend_jobs.template_checks import (
     DEPLOY_TIME_FUNCTION,
     NO_RESOURCE_LEVEL_ACTIONS,
     skip_checks,
-    skip_checks_under,
 )
 
 #: The newest Python runtime this aws-cdk-lib knows (cdk-nag checks for the newest).
@@ -293,8 +292,12 @@ class JobProvider(Construct):
             provider_function_env_encryption=self.handler.log_key,
             **waiter,
         )
-        acknowledge(self.provider, DEPLOY_TIME_FUNCTIONS)
-        skip_checks_under(self.provider, "AWS::Lambda::Function", DEPLOY_TIME_FUNCTION)
+        # On each framework function, not on the whole Provider: an acknowledgment covers
+        # no more than the resources that have the finding.
+        for child in self.provider.node.children:
+            if isinstance(child, lambda_.Function):
+                acknowledge(child, DEPLOY_TIME_FUNCTIONS)
+                skip_checks(child, DEPLOY_TIME_FUNCTION)
         if waiting:
             _harden_waiter(self.provider)
 
