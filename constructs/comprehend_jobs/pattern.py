@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_deployment as s3deploy
@@ -40,6 +40,7 @@ from comprehend_jobs.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs.network import JobNetwork
 from comprehend_jobs.provider import LOG_RETENTION, JobHandler
 from comprehend_jobs.storage import JobStorage
+from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.validation import Problems
 
 
@@ -258,10 +259,17 @@ class ComprehendAnalysis(Construct):
             policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards
         )
         # BucketDeployment's function is a singleton at stack level.
+        handler_key_arn = JobHandler.of(self).log_key.key_arn
         for child in stack.node.children:
             if child.node.id.startswith("Custom::CDKBucketDeployment"):
                 acknowledge(child, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-L1"])
                 acknowledge(child, DEPLOY_TIME_FUNCTIONS)
+                skip_checks(child, DEPLOY_TIME_FUNCTION)
+                # Its environment (a CA bundle path) is encrypted with the handler's key,
+                # like the Provider's framework functions; BucketDeployment has no prop.
+                function = child.node.default_child
+                if isinstance(function, CfnResource):
+                    function.add_property_override("KmsKeyArn", handler_key_arn)
         return upload
 
 
