@@ -42,3 +42,20 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     requests.post(f"{moto_server}/moto-api/reset", timeout=10)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
     yield moto_server
+
+
+@pytest.fixture(scope="session")
+def app_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    """The example app's stacks with cdk.json's context and the four nag packs, synthesized
+    once per session (synthesis raises on any unacknowledged finding). By stack name."""
+    import json
+    from pathlib import Path
+
+    import aws_cdk as cdk
+
+    from app import build_app
+
+    context = json.loads((Path(__file__).resolve().parent.parent / "cdk.json").read_text())
+    app = cdk.App(context=context["context"], outdir=str(tmp_path_factory.mktemp("app")))
+    assembly = build_app(app).synth()
+    return {stack.stack_name: dict(stack.template) for stack in assembly.stacks}
