@@ -35,8 +35,8 @@ class CheckSkip:
 DEPLOY_TIME_FUNCTION = CheckSkip(
     "DEPLOY_TIME_FUNCTION",
     ("CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117"),
-    "Custom-resource function that runs only while CloudFormation deploys: it handles no "
-    "job data (no VPC needed), a failure fails the deployment (no dead-letter queue), and "
+    "Custom-resource function that runs only while CloudFormation deploys: it calls only "
+    "AWS APIs (no VPC needed), a failure fails the deployment (no dead-letter queue), and "
     "reserved concurrency would fail in accounts with a low concurrency quota.",
 )
 
