@@ -4,6 +4,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# checkov's pins fight aws-cdk-lib's: it gets a virtual environment of its own, and the
+# compliance tests find it through CHECKOV.
+TOOLS := .venv-tools
+CHECKOV_SPEC := checkov>=3.3.30,<4
+export CHECKOV := $(CURDIR)/$(TOOLS)/bin/checkov
 
 # Node 20 is past its end of life: keep jsii's banner out of every command's output.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -22,6 +27,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+$(TOOLS)/.installed: Makefile
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "$(CHECKOV_SPEC)"
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -30,7 +41,7 @@ synth: $(VENV)/.installed node_modules/.installed
 	npx cdk synth --no-notices --quiet
 	@ls cdk.out/*.template.json
 
-unit: $(VENV)/.installed node_modules/.installed
+unit: $(VENV)/.installed node_modules/.installed $(TOOLS)/.installed
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
@@ -46,4 +57,4 @@ bench: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf cdk.out $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out $(VENV) $(TOOLS) node_modules .pytest_cache .mypy_cache .ruff_cache
