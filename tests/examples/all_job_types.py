@@ -25,6 +25,7 @@ from comprehend_jobs import (
     TargetedSentimentDetectionJob,
     TopicsDetectionJob,
 )
+from comprehend_jobs.jobs import JobProps
 
 ACCOUNT_MODELS = "arn:aws:comprehend:us-east-1:111122223333"
 
@@ -38,8 +39,8 @@ def build(stack: Stack) -> None:
     role = DataAccessRole(
         stack, "DataAccessRole", storage=storage, encryption=encryption, network=network
     )
-    shared = {"storage": storage, "role": role, "encryption": encryption}
-    in_vpc = {**shared, "network": network}
+    shared: JobProps = {"storage": storage, "role": role, "encryption": encryption}
+    in_vpc: JobProps = {**shared, "network": network}
 
     EntityRecognitionJob(
         stack,

@@ -25,4 +25,6 @@ def build(stack: Stack) -> None:
         input_documents=DOCUMENTS,
         wait_for_completion=True,
     )
+    # Only a waiting job knows where its results are (Describe*Job, once it has ended).
+    assert analysis.job.output_s3_uri is not None
     CfnOutput(stack, "ResultsS3Uri", value=analysis.job.output_s3_uri)
