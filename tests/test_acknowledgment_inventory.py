@@ -4,9 +4,10 @@ Each cdk-nag acknowledgment (id, scope, reason) recorded on any stack the reposi
 must come from the one table (``comprehend_jobs.acknowledgments``) with that kind's reason,
 and sit on exactly the resource that has the finding: checked against a synthesis in which
 the library acknowledges nothing. The same holds for the checkov skips in the templates
-(``comprehend_jobs.template_checks``). ``docs/compliance.md`` shows both tables; it is
-compared with them here, so it cannot drift. To rewrite its generated part after changing
-a table, run ``python tests/test_acknowledgment_inventory.py``.
+(``comprehend_jobs.template_checks``). ``docs/compliance.md`` shows both tables (and so
+does README.md wherever it holds the same markers); they are compared with the tables
+here, so they cannot drift. To rewrite the generated parts after changing a table, run
+``python tests/test_acknowledgment_inventory.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "compliance.md"
+README = ROOT / "README.md"
 LIBRARY = ROOT / "constructs" / "comprehend_jobs"
 BEGIN = "<!-- BEGIN INVENTORY (generated: python tests/test_acknowledgment_inventory.py) -->"
 END = "<!-- END INVENTORY -->"
@@ -58,8 +60,14 @@ def render_inventory() -> str:
 
 def _generated_part(text: str) -> str:
     start, end = text.find(BEGIN), text.find(END)
-    assert 0 <= start < end, f"{DOCS.name} must hold the generated inventory between markers"
+    assert 0 <= start < end, "the generated inventory must sit between the two markers"
     return text[start : end + len(END)]
+
+
+def _documents() -> list[Path]:
+    """docs/compliance.md, and README.md when it shows the inventory too."""
+    readme = README.read_text(encoding="utf-8") if README.is_file() else ""
+    return [DOCS] + ([README] if BEGIN in readme else [])
 
 
 # -- the tables and the document --------------------------------------------------------
@@ -70,11 +78,12 @@ def test_the_library_has_at_most_ten_kinds_of_acknowledgment() -> None:
     assert 0 < len(kinds) <= MOST_KINDS
 
 
-def test_docs_show_the_inventory_as_the_tables_have_it() -> None:
+@pytest.mark.parametrize("document", _documents(), ids=lambda p: p.name)
+def test_docs_show_the_inventory_as_the_tables_have_it(document: Path) -> None:
     expected = render_inventory()
-    actual = _generated_part(DOCS.read_text(encoding="utf-8"))
+    actual = _generated_part(document.read_text(encoding="utf-8"))
     assert actual == expected, (
-        f"{DOCS.relative_to(ROOT)} is out of date: run "
+        f"{document.relative_to(ROOT)} is out of date: run "
         "`python tests/test_acknowledgment_inventory.py`"
     )
 
@@ -231,8 +240,11 @@ def test_every_checkov_skip_in_the_templates_is_a_kind_of_the_table() -> None:
 
 
 if __name__ == "__main__":
-    # Rewrite the generated part of docs/compliance.md from the tables.
+    # Rewrite the generated parts of the documents from the tables.
     sys.path[:0] = [str(ROOT / "constructs")]
-    text = DOCS.read_text(encoding="utf-8")
-    DOCS.write_text(text.replace(_generated_part(text), render_inventory()), encoding="utf-8")
-    print(f"updated {DOCS.relative_to(ROOT)}")
+    for document in _documents():
+        text = document.read_text(encoding="utf-8")
+        document.write_text(
+            text.replace(_generated_part(text), render_inventory()), encoding="utf-8"
+        )
+        print(f"updated {document.relative_to(ROOT)}")
