@@ -140,9 +140,69 @@ def test_document_does_not_depend_on_job_order() -> None:
 def test_textract_only_when_a_job_reads_documents() -> None:
     permissions = _registry()
     permissions.add_job(job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, textract=True)
-    assert permissions.statements()[-1] == {
+    by_sid = {s["Sid"]: s for s in permissions.statements()}
+    assert by_sid["ReadDocumentsWithTextract"] == {
         "Sid": "ReadDocumentsWithTextract",
         "Effect": "Allow",
         "Action": ["textract:AnalyzeDocument", "textract:DetectDocumentText"],
         "Resource": "*",
     }
+
+
+def _many_models(count: int, *, shuffle: int | None = None) -> CallerPermissions:
+    permissions = _registry()
+    jobs = list(range(count))
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(jobs)
+    for i in jobs:
+        permissions.add_job(
+            job_type=ENTITIES_DETECTION,
+            data_access_role_arn=ROLE,
+            model_arns=[f"{RECOGNIZER}-{i:03d}"],
+        )
+    return permissions
+
+
+def _resources(statements: list[dict[str, object]]) -> list[object]:
+    out: list[object] = []
+    for statement in statements:
+        resource = statement["Resource"]
+        out.extend(resource if isinstance(resource, list) else [resource])
+    return out
+
+
+def test_a_few_jobs_fit_one_document() -> None:
+    assert _many_models(10).shards_needed() == 1
+
+
+def test_many_models_are_spread_over_documents_under_the_size_limit() -> None:
+    permissions = _many_models(100)
+    shards = permissions.shards_needed()
+    assert shards == 3
+    documents = [permissions.document(i, shards) for i in range(shards)]
+    for document in documents:
+        assert len(json.dumps(document, separators=(",", ":"))) < 6_144
+    # Every ARN in exactly one document; the fixed statements only in the first.
+    everything = [r for d in documents for r in _resources(d["Statement"])]
+    assert sorted(map(str, everything)) == sorted(map(str, _resources(permissions.statements())))
+    assert len(everything) == len(set(map(str, everything)))
+    runs = [
+        d for d in documents if any(s["Sid"] == "RunEntitiesDetectionJobs" for s in d["Statement"])
+    ]
+    assert runs == [documents[0]]
+
+
+def test_spread_does_not_depend_on_job_order() -> None:
+    first, second = _many_models(100), _many_models(100, shuffle=3)
+    shards = first.shards_needed()
+    assert [first.document(i, shards) for i in range(shards)] == [
+        second.document(i, shards) for i in range(shards)
+    ]
+
+
+def test_tokens_count_as_long_arns() -> None:
+    permissions = CallerPermissions(job_arn_pattern=_pattern, is_token=lambda v: True)
+    for i in range(30):
+        permissions.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=f"{ROLE}{i}")
+    # 30 deploy-time role ARNs at 128 characters each need two documents.
+    assert permissions.shards_needed() == 2

@@ -383,3 +383,36 @@ def _count_resources(jobs: int) -> int:
 
 def test_each_extra_job_adds_exactly_one_resource() -> None:
     assert _count_resources(6) - _count_resources(1) == 5
+
+
+def test_hundred_jobs_with_a_model_each_fit_the_policy_limits() -> None:
+    app = new_app()
+    stack = Stack(app, "Hundred")
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Role", storage=storage)
+    for i in range(100):
+        EntityRecognitionJob(
+            stack,
+            f"Job{i}",
+            recognizer_arn=f"{RECOGNIZER.split('/version/')[0]}-{i}/version/v1",
+            storage=storage,
+            role=role,
+        )
+    template = Template.from_stack(stack).to_json()
+    policies = {
+        lid: r
+        for lid, r in template["Resources"].items()
+        if lid.startswith("ComprehendJobsHandlerCallerPolicy")
+    }
+    assert len(policies) > 1
+    models: list[str] = []
+    for policy in policies.values():
+        document = policy["Properties"]["PolicyDocument"]
+        assert len(json.dumps(document, separators=(",", ":"))) < 6_144
+        for statement in document["Statement"]:
+            if statement["Sid"] == "UseEntitiesDetectionModels":
+                models += statement["Resource"]
+    # Each versioned model is granted as given and unversioned, once, somewhere.
+    assert len(models) == len(set(models)) == 200
+    for job in _jobs_by_path(template).values():
+        assert set(policies) <= set(job["DependsOn"])

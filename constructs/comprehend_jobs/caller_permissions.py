@@ -1,15 +1,21 @@
 """What the custom-resource handler (the "caller") may do, for every job in a stack.
 
-Jobs register what they need; the registry renders one policy document when the stack is
+Jobs register what they need; the registry renders the policy documents when the stack is
 synthesized. Statements are merged per job type and per action, so the policy grows by a
-model ARN or a role ARN per job at most, not by a statement per job: 100 jobs that share a
-model and a role cost no more policy text than one. Everything is sorted by its resolved
-form, so the document does not depend on the order the jobs were defined in.
+model ARN, a role ARN or a key ARN per job at most, not by a statement per job: 100 jobs
+that share a model and a role cost no more policy text than one. Everything is sorted by
+its resolved form, so the documents do not depend on the order the jobs were defined in.
+
+A managed policy holds at most 6,144 characters. The fixed statements (one per job type)
+stay in the first document; the growing ARNs are spread over as many documents as their
+estimated deployed size needs (``shards_needed``), in sorted order, so a stack of jobs
+with a model each still fits.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +24,12 @@ from comprehend_jobs.job_types import JobType
 
 #: The service the DataAccessRole may be passed to, and nothing else.
 COMPREHEND_SERVICE = "comprehend.amazonaws.com"
+#: What a value known only at deploy time (a role or key ARN token) is assumed to cost in
+#: the deployed policy: ARNs of generated names stay well under this.
+TOKEN_CHARS = 128
+#: Characters of growing ARNs one document takes before another is made; leaves room under
+#: the 6,144-character managed-policy limit for the fixed statements of all nine types.
+ITEM_BUDGET = 2_800
 
 
 @dataclass
@@ -40,9 +52,11 @@ class CallerPermissions:
         *,
         job_arn_pattern: Callable[[JobType], str],
         sort_key: Callable[[Any], str] = lambda value: json.dumps(value, sort_keys=True),
+        is_token: Callable[[Any], bool] = lambda value: not isinstance(value, str),
     ) -> None:
         self._job_arn_pattern = job_arn_pattern
         self._sort_key = sort_key
+        self._is_token = is_token
         self._types: dict[str, _TypeNeeds] = {}
         self._role_arns: list[str] = []
         self._volume_key_arns: list[str] = []
@@ -82,12 +96,11 @@ class CallerPermissions:
         unique = {self._sort_key(v): v for v in values}
         return [unique[k] for k in sorted(unique)]
 
-    def statements(self) -> list[dict[str, Any]]:
-        """The policy statements, in a stable order."""
+    def _fixed_statements(self) -> list[dict[str, Any]]:
+        """Statements whose size does not grow with the number of jobs of a type."""
         out: list[dict[str, Any]] = list(self._extra_statements)
         for stem in sorted(self._types):
-            needs = self._types[stem]
-            job_type = needs.job_type
+            job_type = self._types[stem].job_type
             verbs = ["Start", "Describe"] + (["Stop"] if job_type.has_stop else [])
             out.append(
                 {
@@ -97,16 +110,6 @@ class CallerPermissions:
                     "Resource": self._job_arn_pattern(job_type),
                 }
             )
-            if needs.model_arns:
-                # Start<Type>Job is also authorized against the model (or flywheel) it uses.
-                out.append(
-                    {
-                        "Sid": f"Use{stem}Models",
-                        "Effect": "Allow",
-                        "Action": job_type.iam_action("Start"),
-                        "Resource": self._sorted(needs.model_arns),
-                    }
-                )
         tagged = [self._types[s].job_type for s in sorted(self._types) if self._types[s].tags]
         if tagged:
             out.append(
@@ -115,25 +118,6 @@ class CallerPermissions:
                     "Effect": "Allow",
                     "Action": "comprehend:TagResource",
                     "Resource": [self._job_arn_pattern(t) for t in tagged],
-                }
-            )
-        if self._role_arns:
-            out.append(
-                {
-                    "Sid": "PassDataAccessRoles",
-                    "Effect": "Allow",
-                    "Action": "iam:PassRole",
-                    "Resource": self._sorted(self._role_arns),
-                    "Condition": {"StringEquals": {"iam:PassedToService": COMPREHEND_SERVICE}},
-                }
-            )
-        if self._volume_key_arns:
-            out.append(
-                {
-                    "Sid": "UseVolumeKeys",
-                    "Effect": "Allow",
-                    "Action": ["kms:CreateGrant", "kms:DescribeKey"],
-                    "Resource": self._sorted(self._volume_key_arns),
                 }
             )
         if self._textract:
@@ -148,9 +132,81 @@ class CallerPermissions:
             )
         return out
 
-    def document(self) -> dict[str, Any]:
-        """The whole policy document."""
-        return {"Version": "2012-10-17", "Statement": self.statements()}
+    def _item_groups(self) -> list[tuple[dict[str, Any], list[Any]]]:
+        """(statement without Resource, its sorted ARNs) for every statement that grows."""
+        groups: list[tuple[dict[str, Any], list[Any]]] = []
+        for stem in sorted(self._types):
+            needs = self._types[stem]
+            if needs.model_arns:
+                # Start<Type>Job is also authorized against the model (or flywheel) it uses.
+                groups.append(
+                    (
+                        {
+                            "Sid": f"Use{stem}Models",
+                            "Effect": "Allow",
+                            "Action": needs.job_type.iam_action("Start"),
+                        },
+                        self._sorted(needs.model_arns),
+                    )
+                )
+        if self._role_arns:
+            groups.append(
+                (
+                    {
+                        "Sid": "PassDataAccessRoles",
+                        "Effect": "Allow",
+                        "Action": "iam:PassRole",
+                        "Condition": {"StringEquals": {"iam:PassedToService": COMPREHEND_SERVICE}},
+                    },
+                    self._sorted(self._role_arns),
+                )
+            )
+        if self._volume_key_arns:
+            groups.append(
+                (
+                    {
+                        "Sid": "UseVolumeKeys",
+                        "Effect": "Allow",
+                        "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+                    },
+                    self._sorted(self._volume_key_arns),
+                )
+            )
+        return groups
+
+    def _chars(self, value: Any) -> int:
+        # The deployed size of one ARN in a Resource list, quotes and comma included.
+        return TOKEN_CHARS if self._is_token(value) else len(value) + 3
+
+    def shards_needed(self, budget: int = ITEM_BUDGET) -> int:
+        """How many documents the growing ARNs need at ``budget`` characters each."""
+        total = sum(self._chars(v) for _, values in self._item_groups() for v in values)
+        return max(1, math.ceil(total / budget))
+
+    def statements(self, shard: int = 0, shards: int = 1) -> list[dict[str, Any]]:
+        """The statements of document ``shard`` of ``shards``, in a stable order.
+
+        Document 0 has the fixed statements; the growing ARNs, in their sorted order, are
+        cut into ``shards`` runs of about equal size, one per document.
+        """
+        out = self._fixed_statements() if shard == 0 else []
+        groups = self._item_groups()
+        total = sum(self._chars(v) for _, values in groups for v in values)
+        per_shard = max(1, math.ceil(total / shards))
+        position = 0
+        for statement, values in groups:
+            mine = []
+            for value in values:
+                if min(shards - 1, position // per_shard) == shard:
+                    mine.append(value)
+                position += self._chars(value)
+            if mine:
+                out.append({**statement, "Resource": mine})
+        return out
+
+    def document(self, shard: int = 0, shards: int = 1) -> dict[str, Any]:
+        """Policy document ``shard`` of ``shards`` (the whole policy when ``shards`` is 1)."""
+        return {"Version": "2012-10-17", "Statement": self.statements(shard, shards)}
 
 
 def _add_unique(values: list[str], value: str) -> None:

@@ -215,9 +215,9 @@ class AnalysisJob(Construct):
             properties=properties,
         )
         # Comprehend checks the role when the job starts: its policy must be in place, and
-        # the handler's own policy too.
+        # every caller policy too (a later job's ARNs may sort into any of them).
         self.resource.node.add_dependency(role)
-        self.resource.node.add_dependency(provider.handler.policy)
+        self.resource.node.add_dependency(provider.handler)
 
         #: The job's ID (``JobId``), known after deployment.
         self.job_id = self.resource.get_att_string("JobId")

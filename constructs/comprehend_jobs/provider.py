@@ -14,7 +14,15 @@ import json
 from typing import Any
 
 import jsii
-from aws_cdk import ArnFormat, Duration, IResolvable, IResolveContext, RemovalPolicy, Stack
+from aws_cdk import (
+    ArnFormat,
+    Duration,
+    IResolvable,
+    IResolveContext,
+    RemovalPolicy,
+    Stack,
+    Token,
+)
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -58,15 +66,18 @@ class _LazyDocument:
     job has registered what it needs. (An IResolvable rather than ``Lazy.any``: jsii calls a
     Python ``produce`` without its context argument.)"""
 
-    def __init__(self, permissions: CallerPermissions) -> None:
+    def __init__(self, permissions: CallerPermissions, shard: int, shards: list[Any]) -> None:
         self._permissions = permissions
+        self._shard = shard
+        # The handler's list of policies: its length at synthesis is the shard count.
+        self._shards = shards
 
     @property
     def creation_stack(self) -> list[str]:
         return []
 
     def resolve(self, context: IResolveContext) -> Any:
-        return self._permissions.document()
+        return self._permissions.document(self._shard, len(self._shards))
 
     def to_string(self) -> str:
         return "<comprehend-jobs caller policy>"
@@ -93,6 +104,7 @@ class JobHandler(Construct):
         self.permissions = CallerPermissions(
             job_arn_pattern=lambda t: _job_arn_pattern(stack, t),
             sort_key=lambda value: json.dumps(stack.resolve(value), sort_keys=True),
+            is_token=Token.is_unresolved,
         )
         #: Encrypts the handler's and the framework's log groups.
         self.log_key = kms.Key(
@@ -133,14 +145,12 @@ class JobHandler(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Starts, describes and stops the stack's Comprehend analysis jobs",
         )
-        # A managed policy, not an inline one (HIPAA, NIST and PCI reject inline policies).
-        self.policy = iam.CfnManagedPolicy(
-            self,
-            "CallerPolicy",
-            description="What the Comprehend job handler may do, for every job in the stack",
-            roles=[self.role.role_name],
-            policy_document=_LazyDocument(self.permissions),
-        )
+        #: The caller's managed policies (HIPAA, NIST and PCI reject inline policies): one,
+        #: and another whenever the jobs' model, role and key ARNs outgrow the ones made.
+        self.policies: list[iam.CfnManagedPolicy] = []
+        self._functions: list[lambda_.Function] = []
+        #: The first caller policy: the fixed statements, and the only one of most stacks.
+        self.policy = self._add_policy()
         self.on_event_function = self._function("OnEvent", "analysis_job.on_event")
         self._is_complete_function: lambda_.Function | None = None
         self._textract_acknowledged = False
@@ -159,6 +169,23 @@ class JobHandler(Construct):
             acknowledge(self.policy, NO_RESOURCE_LEVEL_PERMISSIONS)
             self._textract_acknowledged = True
         self.permissions.add_job(job_type=job_type, **needs)
+        while len(self.policies) < self.permissions.shards_needed():
+            self._add_policy()
+
+    def _add_policy(self) -> iam.CfnManagedPolicy:
+        index = len(self.policies)
+        policy = iam.CfnManagedPolicy(
+            self,
+            "CallerPolicy" if index == 0 else f"CallerPolicy{index + 1}",
+            description="What the Comprehend job handler may do, for every job in the stack",
+            roles=[self.role.role_name],
+            policy_document=_LazyDocument(self.permissions, index, self.policies),
+        )
+        self.policies.append(policy)
+        # A function's first invocation must find all of its permissions in place.
+        for function in self._functions:
+            function.node.add_dependency(policy)
+        return policy
 
     @property
     def is_complete_function(self) -> lambda_.Function:
@@ -193,8 +220,10 @@ class JobHandler(Construct):
             log_group=log_group,
             description="Starts, describes and stops Amazon Comprehend analysis jobs",
         )
-        # The function's first invocation must find its policy in place.
-        function.node.add_dependency(self.policy)
+        # The function's first invocation must find all of its permissions in place.
+        for policy in self.policies:
+            function.node.add_dependency(policy)
+        self._functions.append(function)
         acknowledge(function, DEPLOY_TIME_FUNCTIONS)
         skip_checks(function, DEPLOY_TIME_FUNCTION)
         return function
