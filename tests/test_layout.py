@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _python_files() -> list[Path]:
-    skip = {".venv", "node_modules", "cdk.out", "build", "dist"}
+    skip = {".venv", ".venv-tools", "node_modules", "cdk.out", "build", "dist"}
     return [p for p in ROOT.rglob("*.py") if not skip.intersection(p.relative_to(ROOT).parts)]
 
 
