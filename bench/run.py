@@ -28,6 +28,7 @@ LIMITS = {
     "outputs": 200,
     "template_bytes": 1_000_000,
     "role_inline_policy_chars": 10_240,
+    "managed_policy_chars": 6_144,
 }
 
 
@@ -62,20 +63,26 @@ def _synth(count: int, *, distinct_models: bool) -> dict[str, Any]:
     app = cdk.App(outdir=tempfile.mkdtemp(prefix="bench-"))
     stack = jobs_stack(app, count, distinct_models=distinct_models)
     template = app.synth().get_stack_by_name(stack.stack_name).template
-    role_policy_chars: dict[str, int] = {}
+    role_policy_chars: dict[str, int] = {"": 0}
+    managed_policy_chars = [0]
     for resource in template["Resources"].values():
-        if resource["Type"] == "AWS::IAM::Policy":
-            for role in resource["Properties"]["Roles"]:
-                key = json.dumps(role)
-                size = len(
-                    json.dumps(resource["Properties"]["PolicyDocument"], separators=(",", ":"))
-                )
-                role_policy_chars[key] = role_policy_chars.get(key, 0) + size
+        kind = resource["Type"]
+        if kind not in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            continue
+        # IAM counts policy size without white space.
+        size = len(json.dumps(resource["Properties"]["PolicyDocument"], separators=(",", ":")))
+        if kind == "AWS::IAM::ManagedPolicy":
+            managed_policy_chars.append(size)
+            continue
+        for role in resource["Properties"].get("Roles", []):
+            key = json.dumps(role)
+            role_policy_chars[key] = role_policy_chars.get(key, 0) + size
     return {
         "resources": len(template["Resources"]),
         "outputs": len(template.get("Outputs", {})),
         "template_bytes": len(json.dumps(template, separators=(",", ":"))),
         "role_inline_policy_chars": max(role_policy_chars.values()),
+        "managed_policy_chars": max(managed_policy_chars),
     }
 
 
