@@ -231,7 +231,25 @@ class AnalysisJob(Construct):
         )
 
 
-class EntityRecognitionJob(AnalysisJob):
+class _CustomModelJob(AnalysisJob):
+    """A job on a custom model: exactly one of the props in ``MODEL_PROPS`` is given."""
+
+    #: Model-source prop -> the API field it fills, in the order problems name them.
+    MODEL_PROPS: dict[str, str]
+
+    def _start(
+        self, scope: Construct, id: str, models: Mapping[str, str | None], **props: Any
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        source = check_model_source(
+            problems, {prop: (self.MODEL_PROPS[prop], arn) for prop, arn in models.items()}
+        )
+        super().__init__(
+            scope, id, job_type=self.job_type, model_source=source, problems=problems, **props
+        )
+
+
+class EntityRecognitionJob(_CustomModelJob):
     """A custom entity recognition job (the console's "Custom entity recognition" analysis).
 
     Give exactly one model source: ``recognizer_arn`` (optionally with ``/version/V``) or
@@ -244,6 +262,7 @@ class EntityRecognitionJob(AnalysisJob):
     """
 
     job_type = ENTITIES_DETECTION
+    MODEL_PROPS = {"recognizer_arn": "EntityRecognizerArn", "flywheel_arn": "FlywheelArn"}
 
     def __init__(
         self,
@@ -256,27 +275,17 @@ class EntityRecognitionJob(AnalysisJob):
         document_reader: DocumentReader | None = None,
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(type(self).__name__)
-        source = check_model_source(
-            problems,
-            {
-                "recognizer_arn": ("EntityRecognizerArn", recognizer_arn),
-                "flywheel_arn": ("FlywheelArn", flywheel_arn),
-            },
-        )
-        super().__init__(
+        self._start(
             scope,
             id,
-            job_type=self.job_type,
-            model_source=source,
-            problems=problems,
+            {"recognizer_arn": recognizer_arn, "flywheel_arn": flywheel_arn},
             language_code=language_code,
             document_reader=document_reader,
             **props,
         )
 
 
-class DocumentClassificationJob(AnalysisJob):
+class DocumentClassificationJob(_CustomModelJob):
     """A custom classification job (the console's "Custom classification" analysis).
 
     Give exactly one model source: ``classifier_arn`` (optionally with ``/version/V``) or
@@ -288,6 +297,7 @@ class DocumentClassificationJob(AnalysisJob):
     """
 
     job_type = DOCUMENT_CLASSIFICATION
+    MODEL_PROPS = {"classifier_arn": "DocumentClassifierArn", "flywheel_arn": "FlywheelArn"}
 
     def __init__(
         self,
@@ -299,20 +309,10 @@ class DocumentClassificationJob(AnalysisJob):
         document_reader: DocumentReader | None = None,
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(type(self).__name__)
-        source = check_model_source(
-            problems,
-            {
-                "classifier_arn": ("DocumentClassifierArn", classifier_arn),
-                "flywheel_arn": ("FlywheelArn", flywheel_arn),
-            },
-        )
-        super().__init__(
+        self._start(
             scope,
             id,
-            job_type=self.job_type,
-            model_source=source,
-            problems=problems,
+            {"classifier_arn": classifier_arn, "flywheel_arn": flywheel_arn},
             document_reader=document_reader,
             **props,
         )
