@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
 
 from comprehend_jobs import ComprehendAnalysis, InputFormat, PropValidationError
+from comprehend_jobs.compliance import add_compliance_checks
 
 #: Context keys the app reads, with the form each takes (shown when one is wrong).
 CONTEXT_KEYS: dict[str, str] = {
@@ -94,16 +94,6 @@ def read_config(node: Any) -> AppConfig:
         encryption=_flag("encryption", get("encryption")),
         entities_job_name=(node.try_get_context("entities_job_name") or None),
         classification_job_name=(node.try_get_context("classification_job_name") or None),
-    )
-
-
-def add_compliance_checks(app: cdk.App) -> None:
-    """Run the four cdk-nag packs on every stack of ``app`` as validation plugins."""
-    cdk.Validations.of(app).add_plugins(
-        AwsSolutionsChecks(app),
-        HIPAASecurityChecks(app),
-        NIST80053R5Checks(app),
-        PCIDSS321Checks(app),
     )
 
 

@@ -16,12 +16,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from aws_cdk import App, Environment, Stack, Validations
-from cdk_nag import (
-    AwsSolutionsChecks,
-    HIPAASecurityChecks,
-    NIST80053R5Checks,
-    PCIDSS321Checks,
-)
+
+from comprehend_jobs.compliance import add_compliance_checks
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 
@@ -57,13 +53,13 @@ def nag_findings(
     app = new_app(outdir=outdir)
     stack = Stack(app, "NagStack", env=env)
     build(stack)
-    Validations.of(app).add_plugins(
-        AwsSolutionsChecks(app),
-        HIPAASecurityChecks(app),
-        NIST80053R5Checks(app),
-        PCIDSS321Checks(app),
-    )
-    report = Path(outdir) / "validation-report.json"
+    add_compliance_checks(app)
+    return synth_findings(app, Path(outdir))
+
+
+def synth_findings(app: App, outdir: Path) -> list[Finding]:
+    """Synthesize ``app`` (written to ``outdir``) and return its unacknowledged findings."""
+    report = outdir / "validation-report.json"
     try:
         app.synth()
     except RuntimeError:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import atexit
 import functools
 import importlib
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from unittest import mock
 
 from aws_cdk import App, Stack
 from aws_cdk import aws_s3 as s3
-from nag_support import Finding, findings_from_report, new_app
+from nag_support import Finding, new_app, synth_findings
 
 import app as example_app
 import comprehend_jobs.acknowledgments as acknowledgments_module
@@ -81,19 +80,6 @@ def _outdir(prefix: str) -> Path:
     return outdir
 
 
-def _synth(app: App, outdir: Path) -> list[Finding]:
-    report = outdir / "validation-report.json"
-    try:
-        app.synth()
-    except RuntimeError:
-        # A failing pack makes synth raise after writing the report; read it instead.
-        if not report.is_file():
-            raise
-    if not report.is_file():
-        return []
-    return findings_from_report(json.loads(report.read_text()))
-
-
 @functools.cache
 def synthesized() -> Synthesized:
     """Every stack plus the canary, synthesized once under the four packs."""
@@ -101,7 +87,7 @@ def synthesized() -> Synthesized:
     app = new_app(outdir=str(outdir))
     stacks = build_every_stack(app)
     s3.Bucket(Stack(app, CANARY), "BareBucket")
-    findings = _synth(app, outdir)
+    findings = synth_findings(app, outdir)
     canary_prefix = f"{CANARY}/"
     templates = {s.stack_name: outdir / s.template_file for s in stacks if s.stack_name != CANARY}
     return Synthesized(
@@ -132,4 +118,4 @@ def findings_without_acknowledgments() -> list[Finding]:
     with mock.patch.object(acknowledgments_module, "Validations", _NoAcknowledgments):
         app = new_app(outdir=str(outdir))
         build_every_stack(app)
-        return _synth(app, outdir)
+        return synth_findings(app, outdir)
