@@ -185,7 +185,7 @@ class AnalysisJob(Construct):
             if encryption is not None and job_type.supports_volume_key
             else None
         )
-        provider.register(
+        provider.handler.register(
             job_type=job_type,
             data_access_role_arn=role.role_arn,
             model_arns=_model_arns_to_grant(model_source),

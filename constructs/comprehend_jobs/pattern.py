@@ -15,7 +15,6 @@ from typing import Any
 
 from aws_cdk import CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
@@ -38,7 +37,7 @@ from comprehend_jobs.jobs import (
 )
 from comprehend_jobs.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs.network import JobNetwork
-from comprehend_jobs.provider import LOG_RETENTION, JobHandler
+from comprehend_jobs.provider import JobHandler, log_write_statement
 from comprehend_jobs.storage import JobStorage
 from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.validation import Problems
@@ -216,13 +215,7 @@ class ComprehendAnalysis(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Copies the input documents into the job's input prefix at deploy",
         )
-        log_group = logs.LogGroup(
-            self,
-            "InputDocumentsLogs",
-            retention=LOG_RETENTION,
-            encryption_key=JobHandler.of(self).log_key,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
+        log_group = JobHandler.of(self).log_group("InputDocumentsLogs", scope=self)
         upload = s3deploy.BucketDeployment(
             self,
             "InputDocuments",
@@ -235,26 +228,19 @@ class ComprehendAnalysis(Construct):
             role=role,
             log_group=log_group,
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[log_group.log_group_arn],
-            )
-        )
+        role.add_to_principal_policy(log_write_statement(log_group))
         policy = move_inline_policy_to_managed(self, "InputDocumentsPolicy", role)
         upload.node.add_dependency(policy)
         stack = Stack.of(self)
         # Exactly the object wildcards BucketDeployment granted (the asset bucket's and the
         # input bucket's), read from the policy itself.
         statements = stack.resolve(policy.document)["Statement"]
-        wildcards = sorted(
-            {
-                flatten_reference(resource)
-                for statement in statements
-                for resource in _as_list(statement.get("Resource"))
-                if flatten_reference(resource).endswith("/*")
-            }
-        )
+        details = {
+            flatten_reference(resource)
+            for statement in statements
+            for resource in _as_list(statement.get("Resource"))
+        }
+        wildcards = sorted(d for d in details if d.endswith("/*"))
         acknowledge(
             policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards
         )

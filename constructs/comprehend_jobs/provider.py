@@ -194,10 +194,11 @@ class JobHandler(Construct):
             self._is_complete_function = self._function("IsComplete", "analysis_job.is_complete")
         return self._is_complete_function
 
-    def log_group(self, id: str) -> logs.LogGroup:
-        """A log group encrypted with the log key, kept for LOG_RETENTION."""
+    def log_group(self, id: str, *, scope: Construct | None = None) -> logs.LogGroup:
+        """A log group encrypted with the log key, kept for LOG_RETENTION, made under
+        ``scope`` (default: the handler) so every log group of the library is alike."""
         return logs.LogGroup(
-            self,
+            scope or self,
             id,
             retention=LOG_RETENTION,
             encryption_key=self.log_key,
@@ -206,7 +207,9 @@ class JobHandler(Construct):
 
     def _function(self, id: str, handler: str) -> lambda_.Function:
         log_group = self.log_group(f"{id}Logs")
-        self.permissions.add_statement(_log_write_statement(f"Write{id}Logs", log_group))
+        self.permissions.add_statement(
+            log_write_statement(log_group, sid=f"Write{id}Logs").to_statement_json()
+        )
         function = lambda_.Function(
             self,
             id,
@@ -250,10 +253,7 @@ class JobHandler(Construct):
                     actions=["lambda:InvokeFunction"],
                     resources=[f.function_arn for f in invokes],
                 ),
-                iam.PolicyStatement(
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[log_group.log_group_arn],
-                ),
+                log_write_statement(log_group),
             ],
         )
         return role.without_policy_updates()
@@ -335,10 +335,6 @@ class JobProvider(Construct):
         """The ServiceToken of the custom resources this provider serves."""
         return self.provider.service_token
 
-    def register(self, *, job_type: JobType, **needs: Any) -> None:
-        """Add one job's needs to the caller policy (see ``CallerPermissions.add_job``)."""
-        self.handler.register(job_type=job_type, **needs)
-
 
 def _harden_waiter(provider: cr.Provider) -> None:
     """Trace the framework's waiter state machine and keep its role's policy managed.
@@ -388,11 +384,13 @@ def _job_arn_pattern(stack: Stack, job_type: JobType) -> str:
     return stack.format_arn(service="comprehend", resource=job_type.arn_resource, resource_name="*")
 
 
-def _log_write_statement(sid: str, log_group: logs.LogGroup) -> dict[str, Any]:
+def log_write_statement(
+    log_group: logs.ILogGroup, *, sid: str | None = None
+) -> iam.PolicyStatement:
+    """What a function needs to write its logs to ``log_group`` and nothing more."""
     # LogGroup.Arn already ends in ":*", which covers the group's streams.
-    return {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-        "Resource": log_group.log_group_arn,
-    }
+    return iam.PolicyStatement(
+        sid=sid,
+        actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources=[log_group.log_group_arn],
+    )
