@@ -179,9 +179,15 @@ class CallerPermissions:
         return TOKEN_CHARS if self._is_token(value) else len(value) + 3
 
     def shards_needed(self, budget: int = ITEM_BUDGET) -> int:
-        """How many documents the growing ARNs need at ``budget`` characters each."""
-        total = sum(self._chars(v) for _, values in self._item_groups() for v in values)
-        return max(1, math.ceil(total / budget))
+        """How many documents the growing ARNs need at ``budget`` characters each.
+
+        Called on every job registration, so it sums the ARNs as registered rather than
+        sorting them (sorting resolves each one, a jsii round trip). Sorting can only merge
+        ARNs, never add one, so this never needs fewer documents than ``statements`` fills.
+        """
+        values = [arn for needs in self._types.values() for arn in needs.model_arns]
+        values += self._role_arns + self._volume_key_arns
+        return max(1, math.ceil(sum(self._chars(v) for v in values) / budget))
 
     def statements(self, shard: int = 0, shards: int = 1) -> list[dict[str, Any]]:
         """The statements of document ``shard`` of ``shards``, in a stable order.
