@@ -206,3 +206,30 @@ def test_tokens_count_as_long_arns() -> None:
         permissions.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=f"{ROLE}{i}")
     # 30 deploy-time role ARNs at 128 characters each need two documents.
     assert permissions.shards_needed() == 2
+
+
+def test_document_is_rendered_once_until_a_job_registers() -> None:
+    resolved: list[object] = []
+
+    def sort_key(value: object) -> str:
+        resolved.append(value)
+        return json.dumps(value, sort_keys=True)
+
+    permissions = CallerPermissions(job_arn_pattern=_pattern, sort_key=sort_key)
+    permissions.add_job(job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE)
+    first = permissions.document()
+    calls = len(resolved)
+    assert calls > 0
+    assert permissions.document() == first
+    assert len(resolved) == calls  # the second resolution rendered nothing
+
+    permissions.add_job(
+        job_type=DOCUMENT_CLASSIFICATION, data_access_role_arn=ROLE, model_arns=[CLASSIFIER]
+    )
+    second = permissions.document()
+    assert len(resolved) > calls
+    assert "RunDocumentClassificationJobs" in json.dumps(second)
+    assert "RunDocumentClassificationJobs" not in json.dumps(first)
+
+    permissions.add_statement({"Sid": "Extra", "Effect": "Allow", "Action": "x:Y", "Resource": "*"})
+    assert permissions.document()["Statement"][0]["Sid"] == "Extra"

@@ -62,6 +62,10 @@ class CallerPermissions:
         self._volume_key_arns: list[str] = []
         self._textract = False
         self._extra_statements: list[dict[str, Any]] = []
+        # Rendered documents by (shard, shards), valid until the next registration. cdk-nag
+        # and the synthesizer resolve each document many times per synth; each rendering
+        # resolves every ARN through jsii to sort it.
+        self._rendered: dict[tuple[int, int], dict[str, Any]] = {}
 
     @property
     def job_types(self) -> list[JobType]:
@@ -79,6 +83,7 @@ class CallerPermissions:
         textract: bool = False,
     ) -> None:
         """Register what one job's Start/Describe/Stop calls need."""
+        self._rendered.clear()
         needs = self._types.setdefault(job_type.stem, _TypeNeeds(job_type))
         for arn in model_arns or []:
             _add_unique(needs.model_arns, arn)
@@ -90,6 +95,7 @@ class CallerPermissions:
 
     def add_statement(self, statement: dict[str, Any]) -> None:
         """Add a statement the handler needs besides the jobs' own (e.g. its log group)."""
+        self._rendered.clear()
         self._extra_statements.append(statement)
 
     def _sorted(self, values: list[Any]) -> list[Any]:
@@ -211,8 +217,18 @@ class CallerPermissions:
         return out
 
     def document(self, shard: int = 0, shards: int = 1) -> dict[str, Any]:
-        """Policy document ``shard`` of ``shards`` (the whole policy when ``shards`` is 1)."""
-        return {"Version": "2012-10-17", "Statement": self.statements(shard, shards)}
+        """Policy document ``shard`` of ``shards`` (the whole policy when ``shards`` is 1).
+
+        Rendered once per registry state: every caller gets the same, fresh-until-changed
+        document, so treat it as read-only.
+        """
+        key = (shard, shards)
+        if key not in self._rendered:
+            self._rendered[key] = {
+                "Version": "2012-10-17",
+                "Statement": self.statements(shard, shards),
+            }
+        return self._rendered[key]
 
 
 def _add_unique(values: list[str], value: str) -> None:
