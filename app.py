@@ -106,9 +106,10 @@ def default_app() -> cdk.App:
     return cdk.App(context=json.loads(cdk_json.read_text())["context"])
 
 
-def build_app(app: cdk.App | None = None) -> cdk.App:
+def build_app(app: cdk.App | None = None, *, compliance_checks: bool = True) -> cdk.App:
     """Both seed-flow stacks in ``app`` (this project's App by default), with the
-    compliance checks."""
+    compliance checks unless ``compliance_checks=False`` (the benchmark's way to tell
+    their cost apart)."""
     app = app or default_app()
     config = read_config(app.node)
     env = cdk.Environment(
@@ -169,7 +170,8 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
             value=analysis.storage.output_s3_uri,
             description="Comprehend writes the results under this prefix",
         )
-    add_compliance_checks(app)
+    if compliance_checks:
+        add_compliance_checks(app)
     return app
 
 

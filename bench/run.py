@@ -42,17 +42,29 @@ def paired(
     a: Sequence[str], b: Sequence[str], pairs: int, env: dict[str, str] | None = None
 ) -> dict[str, float]:
     """Median seconds of ``a`` and ``b`` and the median of the per-pair ratios b/a."""
-    _timed(a, env), _timed(b, env)  # warm the file cache
-    times_a, times_b = [], []
-    for _ in range(pairs):
-        times_a.append(_timed(a, env))
-        times_b.append(_timed(b, env))
+    times = rounds({"a": a, "b": b}, pairs, env)
+    return compare(times["a"], times["b"])
+
+
+def rounds(
+    commands: dict[str, Sequence[str]], count: int, env: dict[str, str] | None = None
+) -> dict[str, list[float]]:
+    """Seconds of each command over ``count`` rounds, the commands taking turns in each."""
+    for command in commands.values():
+        _timed(command, env)  # warm the file cache
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(count):
+        for name, command in commands.items():
+            times[name].append(_timed(command, env))
+    return times
+
+
+def compare(base: list[float], other: list[float]) -> dict[str, float]:
+    """Medians of both, and the median of the per-round ratios other/base."""
     return {
-        "a_s": round(statistics.median(times_a), 2),
-        "b_s": round(statistics.median(times_b), 2),
-        "ratio": round(
-            statistics.median(tb / ta for ta, tb in zip(times_a, times_b, strict=True)), 3
-        ),
+        "a_s": round(statistics.median(base), 2),
+        "b_s": round(statistics.median(other), 2),
+        "ratio": round(statistics.median(o / b for b, o in zip(base, other, strict=True)), 3),
     }
 
 
@@ -127,8 +139,32 @@ def main() -> None:
         [python, "bench/stacks.py", "jobs", "1"], [python, "bench/stacks.py", "jobs", "50"], 5
     )
     env = dict(os.environ, CDK_OUTDIR=tempfile.mkdtemp(prefix="bench-app-"))
-    results["app_with_nag_vs_empty_stack"] = paired(
-        [python, "bench/stacks.py", "empty"], [python, "app.py"], 5, env
+    # The app and what it is compared with take turns in every round: two baselines (a
+    # bare App with an empty stack; an empty stack in an App set up as app.py's is, with
+    # its cdk.json context and nag packs), and two steps towards the app that tell where
+    # its time goes (its resources from aws-cdk-lib alone; the app without nag packs).
+    app_rounds = rounds(
+        {
+            "empty": [python, "bench/stacks.py", "empty"],
+            "empty_app_setup": [python, "bench/stacks.py", "empty-app-setup"],
+            "floor": [python, "bench/stacks.py", "floor"],
+            "app_without_checks": [python, "bench/stacks.py", "app-without-checks"],
+            "app": [python, "app.py"],
+        },
+        9,
+        env,
+    )
+    empty = app_rounds["empty"]
+    results["app_with_nag_vs_empty_stack"] = compare(empty, app_rounds["app"])
+    results["app_with_nag_vs_empty_stack_in_app_setup"] = compare(
+        app_rounds["empty_app_setup"], app_rounds["app"]
+    )
+    results["app_resources_from_aws_cdk_lib_alone_vs_empty_stack"] = compare(
+        empty, app_rounds["floor"]
+    )
+    results["app_without_nag_vs_empty_stack"] = compare(empty, app_rounds["app_without_checks"])
+    results["app_with_nag_vs_its_resources_from_aws_cdk_lib_alone"] = compare(
+        app_rounds["floor"], app_rounds["app"]
     )
     results["handler_cold_import_ms"] = handler_import_ms()
     results["scale_shared_model"] = scale(distinct_models=False)

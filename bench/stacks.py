@@ -1,7 +1,12 @@
 """Stacks the benchmarks synthesize: N jobs sharing storage and role, or an empty stack.
 
 Run as a script to synthesize one of them in a fresh process (what a user's ``cdk synth``
-pays): ``python bench/stacks.py jobs 50`` or ``python bench/stacks.py empty``.
+pays): ``python bench/stacks.py jobs 50``, ``python bench/stacks.py empty`` (a bare App,
+nothing configured), ``python bench/stacks.py empty-app-setup`` (an empty stack in an
+App set up as the example app is: its cdk.json context and the four nag packs), or
+``python bench/stacks.py floor`` (the app's two stacks of resources built from
+aws-cdk-lib alone, in an App with its context: see ``floor.py``), or
+``python bench/stacks.py app-without-checks`` (``app.py`` without the nag packs).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 import aws_cdk as cdk
 
@@ -28,13 +34,49 @@ def jobs_stack(app: cdk.App, count: int, *, distinct_models: bool = False) -> cd
     return stack
 
 
+def empty_app_setup() -> cdk.App:
+    """An empty stack in an App configured like ``app.py``: same context, same checks."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from app import default_app
+    from comprehend_jobs.compliance import add_compliance_checks
+
+    app = default_app()
+    stack = cdk.Stack(app, "Empty")
+    # cdk.json turns CloudFormation validation findings into errors, and an empty
+    # Resources section is one.
+    cdk.Validations.of(stack).acknowledge(
+        cdk.Acknowledgment(
+            id="CloudFormation-Validate::F0001", reason="The benchmark's baseline is empty"
+        )
+    )
+    add_compliance_checks(app)
+    return app
+
+
 def main(argv: list[str]) -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    app = cdk.App(outdir=tempfile.mkdtemp(prefix="bench-"))
-    if argv[0] == "empty":
-        cdk.Stack(app, "Empty")
+    if argv[0] == "empty-app-setup":
+        app = empty_app_setup()
+    elif argv[0] == "app-without-checks":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from app import build_app
+
+        app = build_app(compliance_checks=False)
+    elif argv[0] == "floor":
+        from floor import floor_stack
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from app import default_app
+
+        app = default_app()
+        for stack_id in ("FloorEntities", "FloorClassification"):
+            floor_stack(app, stack_id)
     else:
-        jobs_stack(app, int(argv[1]))
+        app = cdk.App(outdir=tempfile.mkdtemp(prefix="bench-"))
+        if argv[0] == "empty":
+            cdk.Stack(app, "Empty")
+        else:
+            jobs_stack(app, int(argv[1]))
     app.synth()
 
 
