@@ -190,6 +190,7 @@ class DataAccessRole(Construct):
                 },
             ),
         )
+        self._policy: iam.ManagedPolicy | None = None
         self._principal = _PolicyPrincipal(self)
         self._acknowledged: set[str] = set()
         self.node.add_validation(_JobTypesValidation(self))
@@ -225,15 +226,15 @@ class DataAccessRole(Construct):
     def policy(self) -> iam.ManagedPolicy:
         """The role's managed policy (created with the first grant: an empty policy is
         invalid in CloudFormation)."""
-        existing = self.node.try_find_child("Policy")
-        if isinstance(existing, iam.ManagedPolicy):
-            return existing
-        return iam.ManagedPolicy(
-            self,
-            "Policy",
-            description="Amazon Comprehend job data access (comprehend-jobs)",
-            roles=[self._role],
-        )
+        # Kept on the Python side: every grant reads it, and a node lookup is a jsii call.
+        if self._policy is None:
+            self._policy = iam.ManagedPolicy(
+                self,
+                "Policy",
+                description="Amazon Comprehend job data access (comprehend-jobs)",
+                roles=[self._role],
+            )
+        return self._policy
 
     @property
     def policy_dependable(self) -> IDependable:

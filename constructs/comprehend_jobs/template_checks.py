@@ -73,14 +73,22 @@ def _cfn_resource(resource: IConstruct) -> CfnResource:
 def skip_checkov(resource: IConstruct, check_id: str, reason: str) -> None:
     """Skip one checkov check on ``resource`` (a CfnResource, or an L2 construct whose
     default child is one), with ``reason`` as the one-line comment checkov reports."""
-    if not check_id or not reason.strip() or "\n" in reason:
+    _add_skips(resource, [check_id], reason)
+
+
+def _add_skips(resource: IConstruct, check_ids: Sequence[str], reason: str) -> None:
+    # One metadata read and one write per resource however many checks: each is a jsii
+    # round trip, and the library skips checks on a dozen resources per stack.
+    if not check_ids or not all(check_ids) or not reason.strip() or "\n" in reason:
         raise ValueError("skip_checkov: a check id and a one-line reason are required")
     cfn = _cfn_resource(resource)
     metadata: dict[str, Any] = dict(cfn.get_metadata(CHECKOV_METADATA_KEY) or {})
     skips = [dict(s) for s in metadata.get("skip", [])]
-    if any(s.get("id") == check_id for s in skips):
+    present = {s.get("id") for s in skips}
+    added = [c for c in dict.fromkeys(check_ids) if c not in present]
+    if not added:
         return
-    skips.append({"id": check_id, "comment": reason})
+    skips += [{"id": c, "comment": reason} for c in added]
     metadata["skip"] = skips
     cfn.add_metadata(CHECKOV_METADATA_KEY, metadata)
 
@@ -96,8 +104,7 @@ def skip_checks(
     unknown = [c for c in checks if c not in kind.checks]
     if unknown:
         raise ValueError(f"skip_checks: {unknown} are not checks of kind {kind.name}")
-    for check_id in checks:
-        skip_checkov(resource, check_id, kind.reason)
+    _add_skips(resource, checks, kind.reason)
     return checks
 
 
