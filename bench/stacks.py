@@ -20,6 +20,8 @@ import aws_cdk as cdk
 
 from comprehend_jobs import DataAccessRole, EntityRecognitionJob, JobStorage
 
+#: The repository root, where app.py lives (the app-shaped stacks import from it).
+ROOT = Path(__file__).resolve().parent.parent
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/bench"
 
 
@@ -36,7 +38,6 @@ def jobs_stack(app: cdk.App, count: int, *, distinct_models: bool = False) -> cd
 
 def empty_app_setup() -> cdk.App:
     """An empty stack in an App configured like ``app.py``: same context, same checks."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from app import default_app
     from comprehend_jobs.compliance import add_compliance_checks
 
@@ -55,17 +56,16 @@ def empty_app_setup() -> cdk.App:
 
 def main(argv: list[str]) -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    sys.path.insert(0, str(ROOT))
     if argv[0] == "empty-app-setup":
         app = empty_app_setup()
     elif argv[0] == "app-without-checks":
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from app import build_app
 
         app = build_app(compliance_checks=False)
     elif argv[0] == "floor":
         from floor import floor_stack
 
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from app import default_app
 
         app = default_app()

@@ -219,8 +219,8 @@ class CallerPermissions:
     def document(self, shard: int = 0, shards: int = 1) -> dict[str, Any]:
         """Policy document ``shard`` of ``shards`` (the whole policy when ``shards`` is 1).
 
-        Rendered once per registry state: every caller gets the same, fresh-until-changed
-        document, so treat it as read-only.
+        Rendered once per registry state and shared by every caller until the next job or
+        statement registers: treat it as read-only.
         """
         key = (shard, shards)
         if key not in self._rendered:
