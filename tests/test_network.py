@@ -8,7 +8,7 @@ import pytest
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 from nag_support import TEST_ENV, new_stack
 
 from comprehend_jobs import JobNetwork, PropValidationError
@@ -264,6 +264,7 @@ def test_existing_vpc_with_selection_and_groups_creates_nothing() -> None:
         existing_vpc=vpc,
         subnet_selection=ec2.SubnetSelection(subnet_group_name="Iso", one_per_az=True),
         security_groups=[group],
+        s3_gateway_endpoint=False,
     )
     assert net.security_group is None
     assert net.security_groups == [group]
@@ -285,6 +286,241 @@ def test_imported_vpc_attributes() -> None:
     net = JobNetwork(stack, "Net", existing_vpc=vpc, security_groups=[group])
     assert net.subnet_ids == ["subnet-a", "subnet-b"]
     assert net.security_group_ids == ["sg-1"]
+
+
+# -- a route to S3 in a brought VPC ----------------------------------------------------
+
+S3_SERVICE = {"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".s3"]]}
+
+
+def isolated_vpc(stack: Any, **options: Any) -> ec2.Vpc:
+    """A same-app VPC with two isolated subnet groups, no NAT and (by default) no endpoint."""
+    return ec2.Vpc(
+        stack,
+        "Existing",
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Jobs", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+            ec2.SubnetConfiguration(name="Data", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        ],
+        **options,
+    )
+
+
+def route_table_refs(stack: Any, subnets: list[ec2.ISubnet]) -> list[Any]:
+    return [stack.resolve(s.route_table.route_table_id) for s in subnets]
+
+
+JOB_SUBNETS = ec2.SubnetSelection(subnet_group_name="Jobs")
+
+
+def test_isolated_same_app_vpc_gets_one_s3_endpoint_on_exactly_the_job_route_tables() -> None:
+    stack = new_stack()
+    vpc = isolated_vpc(stack)
+    net = JobNetwork(stack, "Net", existing_vpc=vpc, subnet_selection=JOB_SUBNETS)
+    (endpoint,) = resources(Template.from_stack(stack), "AWS::EC2::VPCEndpoint")
+    assert endpoint == {
+        "RouteTableIds": route_table_refs(stack, net.subnets),
+        "ServiceName": S3_SERVICE,
+        "VpcEndpointType": "Gateway",
+        "VpcId": stack.resolve(vpc.vpc_id),
+    }
+    data_subnets = vpc.select_subnets(subnet_group_name="Data").subnets
+    assert not set(map(str, route_table_refs(stack, data_subnets))) & set(
+        map(str, endpoint["RouteTableIds"])
+    )
+    assert net.s3_endpoint is not None
+    assert net.s3_endpoint.node.scope is net
+
+
+def test_only_the_job_subnets_without_an_s3_endpoint_get_one() -> None:
+    stack = new_stack()
+    vpc = isolated_vpc(stack)
+    first, second = vpc.select_subnets(subnet_group_name="Jobs").subnets
+    vpc.add_gateway_endpoint(
+        "Owners",
+        service=ec2.GatewayVpcEndpointAwsService.S3,
+        subnets=[ec2.SubnetSelection(subnets=[first])],
+    )
+    JobNetwork(stack, "Net", existing_vpc=vpc, subnet_selection=JOB_SUBNETS)
+    endpoints = resources(Template.from_stack(stack), "AWS::EC2::VPCEndpoint")
+    assert sorted(str(e["RouteTableIds"]) for e in endpoints) == sorted(
+        str(route_table_refs(stack, [subnet])) for subnet in (first, second)
+    )
+
+
+def test_vpc_with_its_own_s3_gateway_endpoint_gets_none() -> None:
+    stack = new_stack()
+    vpc = isolated_vpc(
+        stack,
+        gateway_endpoints={
+            "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)
+        },
+    )
+    net = JobNetwork(stack, "Net", existing_vpc=vpc)
+    Template.from_stack(stack).resource_count_is("AWS::EC2::VPCEndpoint", 1)
+    assert net.s3_endpoint is None
+
+
+def test_an_s3_endpoint_written_as_a_cfn_resource_with_a_literal_name_counts() -> None:
+    stack = new_stack()
+    vpc = isolated_vpc(stack)
+    ec2.CfnVPCEndpoint(
+        stack,
+        "Raw",
+        vpc_id=vpc.vpc_id,
+        service_name="com.amazonaws.us-east-1.s3",
+        route_table_ids=[s.route_table.route_table_id for s in vpc.isolated_subnets],
+    )
+    JobNetwork(stack, "Net", existing_vpc=vpc)
+    Template.from_stack(stack).resource_count_is("AWS::EC2::VPCEndpoint", 1)
+
+
+def test_an_s3_interface_endpoint_is_no_route_for_the_route_tables() -> None:
+    stack = new_stack()
+    vpc = isolated_vpc(stack)
+    vpc.add_interface_endpoint("S3Interface", service=ec2.InterfaceVpcEndpointAwsService.S3)
+    JobNetwork(stack, "Net", existing_vpc=vpc, subnet_selection=JOB_SUBNETS)
+    types = sorted(
+        e["VpcEndpointType"] for e in resources(Template.from_stack(stack), "AWS::EC2::VPCEndpoint")
+    )
+    assert types == ["Gateway", "Interface"]
+
+
+def test_subnets_with_a_nat_route_get_no_endpoint() -> None:
+    stack = new_stack(env=TEST_ENV)
+    vpc = ec2.Vpc(
+        stack,
+        "Existing",
+        max_azs=2,
+        nat_gateways=1,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Egress", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            ec2.SubnetConfiguration(name="Pub", subnet_type=ec2.SubnetType.PUBLIC),
+        ],
+    )
+    net = JobNetwork(stack, "Net", existing_vpc=vpc)
+    Template.from_stack(stack).resource_count_is("AWS::EC2::VPCEndpoint", 0)
+    assert net.s3_endpoint is None
+    assert stack.resolve(net.subnet_ids) == stack.resolve(
+        [s.subnet_id for s in vpc.private_subnets]
+    )
+
+
+def test_s3_gateway_endpoint_true_adds_one_even_next_to_a_nat_route() -> None:
+    stack = new_stack(env=TEST_ENV)
+    vpc = ec2.Vpc(
+        stack,
+        "Existing",
+        max_azs=2,
+        nat_gateways=1,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Egress", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            ec2.SubnetConfiguration(name="Pub", subnet_type=ec2.SubnetType.PUBLIC),
+        ],
+    )
+    net = JobNetwork(stack, "Net", existing_vpc=vpc, s3_gateway_endpoint=True)
+    (endpoint,) = resources(Template.from_stack(stack), "AWS::EC2::VPCEndpoint")
+    assert endpoint["RouteTableIds"] == route_table_refs(stack, net.subnets)
+
+
+def test_s3_gateway_endpoint_false_adds_none() -> None:
+    stack = new_stack()
+    net = JobNetwork(stack, "Net", existing_vpc=isolated_vpc(stack), s3_gateway_endpoint=False)
+    Template.from_stack(stack).resource_count_is("AWS::EC2::VPCEndpoint", 0)
+    assert net.s3_endpoint is None
+    assert Annotations.from_stack(stack).find_warning("*", Match.any_value()) == []
+
+
+def test_a_users_s3_endpoint_added_afterwards_on_the_same_route_tables_fails_synth() -> None:
+    stack = new_stack()
+    vpc = isolated_vpc(stack)
+    JobNetwork(stack, "Net", existing_vpc=vpc, subnet_selection=JOB_SUBNETS)
+    vpc.add_gateway_endpoint("Mine", service=ec2.GatewayVpcEndpointAwsService.S3)
+    with pytest.raises(RuntimeError) as raised:
+        Template.from_stack(stack)
+    message = str(raised.value)
+    assert "[TestStack/Net] JobNetwork TestStack/Net added an S3 gateway endpoint" in message
+    for subnet in vpc.select_subnets(subnet_group_name="Jobs").subnets:
+        assert stack.resolve(subnet.route_table.route_table_id)["Ref"] in message
+        assert subnet.node.path in message
+    assert "TestStack/Existing/Mine/Resource" in message
+    assert "Fix: pass s3_gateway_endpoint=False" in message
+
+
+def test_a_users_s3_endpoint_on_other_route_tables_is_fine() -> None:
+    stack = new_stack()
+    vpc = isolated_vpc(stack)
+    JobNetwork(stack, "Net", existing_vpc=vpc, subnet_selection=JOB_SUBNETS)
+    vpc.add_gateway_endpoint(
+        "Mine",
+        service=ec2.GatewayVpcEndpointAwsService.S3,
+        subnets=[ec2.SubnetSelection(subnet_group_name="Data")],
+    )
+    Template.from_stack(stack).resource_count_is("AWS::EC2::VPCEndpoint", 2)
+
+
+def imported_vpc(stack: Any, **route_tables: Any) -> ec2.IVpc:
+    return ec2.Vpc.from_vpc_attributes(
+        stack,
+        "Imported",
+        vpc_id="vpc-0123456789abcdef0",
+        availability_zones=["us-east-1a", "us-east-1b"],
+        isolated_subnet_ids=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+        **route_tables,
+    )
+
+
+def test_imported_vpc_warns_naming_the_subnets_and_adds_nothing() -> None:
+    stack = new_stack(env=TEST_ENV)
+    net = JobNetwork(stack, "Net", existing_vpc=imported_vpc(stack))
+    annotations = Annotations.from_stack(stack)
+    (warning,) = annotations.find_warning(
+        "/TestStack/Net", Match.string_like_regexp("comprehend-jobs:s3-route")
+    )
+    message = str(warning.entry.data)
+    assert "subnet-0aaaaaaaaaaaaaaaa, subnet-0bbbbbbbbbbbbbbbb" in message
+    assert "S3 gateway endpoint or a default route through a NAT gateway" in message
+    assert "s3_gateway_endpoint=True" in message
+    Template.from_stack(stack).resource_count_is("AWS::EC2::VPCEndpoint", 0)
+    assert net.s3_endpoint is None
+
+
+def test_imported_vpc_with_s3_gateway_endpoint_false_does_not_warn() -> None:
+    stack = new_stack(env=TEST_ENV)
+    JobNetwork(stack, "Net", existing_vpc=imported_vpc(stack), s3_gateway_endpoint=False)
+    assert (
+        Annotations.from_stack(stack).find_warning(
+            "/TestStack/Net", Match.string_like_regexp("comprehend-jobs:s3-route")
+        )
+        == []
+    )
+
+
+def test_imported_vpc_with_route_tables_and_true_gets_an_endpoint() -> None:
+    stack = new_stack(env=TEST_ENV)
+    vpc = imported_vpc(
+        stack, isolated_subnet_route_table_ids=["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"]
+    )
+    JobNetwork(stack, "Net", existing_vpc=vpc, s3_gateway_endpoint=True)
+    (endpoint,) = resources(Template.from_stack(stack), "AWS::EC2::VPCEndpoint")
+    assert endpoint["RouteTableIds"] == ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"]
+    assert endpoint["VpcId"] == "vpc-0123456789abcdef0"
+    assert (
+        Annotations.from_stack(stack).find_warning(
+            "/TestStack/Net", Match.string_like_regexp("comprehend-jobs:s3-route")
+        )
+        == []
+    )
+
+
+def test_created_vpc_template_keeps_its_one_endpoint() -> None:
+    stack = new_stack()
+    net = JobNetwork(stack, "Net")
+    (logical_id,) = Template.from_stack(stack).find_resources("AWS::EC2::VPCEndpoint")
+    assert logical_id == "NetVpcS3F715FCE7"
+    assert net.s3_endpoint is not None
 
 
 # -- invalid props ---------------------------------------------------------------------
@@ -362,6 +598,16 @@ def _vpc_with_subnets(stack: Any, count: int) -> ec2.IVpc:
             "subnet_selection",
         ),
         (lambda s: {"existing_vpc": "vpc-123"}, "existing_vpc"),
+        (
+            lambda s: {"existing_vpc": existing_vpc(s), "s3_gateway_endpoint": "false"},
+            "s3_gateway_endpoint",
+        ),
+        (lambda s: {"s3_gateway_endpoint": True}, "s3_gateway_endpoint"),
+        (lambda s: {"s3_gateway_endpoint": False}, "s3_gateway_endpoint"),
+        (
+            lambda s: {"existing_vpc": imported_vpc(s), "s3_gateway_endpoint": True},
+            "s3_gateway_endpoint",
+        ),
     ],
 )
 def test_invalid_props_raise_before_creating_anything(build: Any, prop: str) -> None:

@@ -23,18 +23,41 @@ Bring your own: ``existing_vpc=`` with optional ``subnet_selection=`` (default: 
 private isolated subnets, else its private subnets; never public ones) and
 ``security_groups=`` (default: one job security group is created in that VPC). The API
 accepts 1-16 subnets and 1-5 security groups.
+
+A job in subnets without a route to S3 cannot read its input (Developer Guide, Using
+VPC): their route tables need an S3 gateway endpoint or a default route through a NAT
+gateway. ``s3_gateway_endpoint=`` decides what this construct does about a brought VPC:
+
+* ``None`` (default, auto): for a VPC defined in the same app (an ``ec2.Vpc``, whose
+  route tables are in the construct tree), one S3 gateway endpoint is added on the route
+  tables of exactly those job subnets that have neither an S3 gateway endpoint (any
+  ``AWS::EC2::VPCEndpoint`` of the app for S3, type Gateway) nor a ``0.0.0.0/0`` route
+  through a NAT gateway or an internet gateway. For subnets whose routes are unknowable at
+  synth (an imported VPC or imported subnets) a warning ``comprehend-jobs:s3-route``
+  names them;
+* ``False``: never adds an endpoint (the VPC's owner routes S3);
+* ``True``: adds one on every job subnet's route table that lacks an S3 gateway endpoint
+  (NAT routes notwithstanding), also for imported subnets given with route table IDs.
+
+CloudFormation rejects a second S3 gateway endpoint on a route table (duplicate
+prefix-list route), so an endpoint the user adds to the same route tables after this
+construct made one fails synth with a message naming them.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
+import re
+from typing import Any
 
-from aws_cdk import RemovalPolicy, Stack, Token
+import jsii
+from aws_cdk import Annotations, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from constructs import Construct
+from constructs import Construct, IValidation
 
 from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks_under
 from comprehend_jobs.validation import Problems
@@ -42,6 +65,10 @@ from comprehend_jobs.validation import Problems
 #: What Comprehend's VpcConfig accepts.
 MAX_SUBNETS = 16
 MAX_SECURITY_GROUPS = 5
+#: The warning for job subnets whose route to S3 cannot be checked at synth.
+S3_ROUTE_WARNING = "comprehend-jobs:s3-route"
+#: An S3 service name written out (``com.amazonaws.<region>.s3``).
+_S3_SERVICE_NAME = re.compile(r"^(?:cn\.)?com\.amazonaws\.[a-z0-9-]+\.s3$")
 
 
 def _is_vpc(value: object) -> bool:
@@ -69,6 +96,14 @@ class JobNetwork(Construct):
     :param flow_log_key: encrypts the flow-log group; its key policy must allow the
         CloudWatch Logs service. Default: a key is created (rotation on).
     :param removal_policy: of the flow-log group and key. Default: RETAIN.
+    :param s3_gateway_endpoint: whether to give the job subnets of ``existing_vpc`` a
+        route to S3 through an S3 gateway endpoint (free). Default: None (auto: added on
+        the route tables of the job subnets of a same-app ``ec2.Vpc`` that have neither
+        an S3 gateway endpoint nor a NAT or internet gateway default route; a synth
+        warning for subnets whose routes are unknowable, such as an imported VPC's).
+        ``False``: never added. ``True``: added on every job subnet's route table that
+        has no S3 gateway endpoint yet (the subnets need known route table IDs). Only
+        with ``existing_vpc`` (the created VPC always has its own endpoint).
     """
 
     def __init__(
@@ -85,8 +120,25 @@ class JobNetwork(Construct):
         flow_log_retention: logs.RetentionDays | None = None,
         flow_log_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy | None = None,
+        s3_gateway_endpoint: bool | None = None,
     ) -> None:
         problems = Problems(f"JobNetwork({construct_id})")
+        if s3_gateway_endpoint is not None and not isinstance(s3_gateway_endpoint, bool):
+            problems.add(
+                "s3_gateway_endpoint",
+                s3_gateway_endpoint,
+                "True, False or None (auto)",
+                "pass a bool (not a string), or omit it for the automatic choice",
+            )
+            s3_gateway_endpoint = None
+        elif s3_gateway_endpoint is not None and existing_vpc is None:
+            problems.add(
+                "s3_gateway_endpoint",
+                s3_gateway_endpoint,
+                "s3_gateway_endpoint decides about the routes of an existing_vpc; the VPC "
+                "this construct creates always has its own S3 gateway endpoint",
+                "drop s3_gateway_endpoint, or pass existing_vpc too",
+            )
         subnets: list[ec2.ISubnet] | None = None
         if existing_vpc is not None:
             if not _is_vpc(existing_vpc):
@@ -108,6 +160,17 @@ class JobNetwork(Construct):
                     )
             if _is_vpc(existing_vpc):
                 subnets = self._select(problems, existing_vpc, subnet_selection)
+            if s3_gateway_endpoint is True and subnets:
+                without = [s.subnet_id for s in subnets if _route_table_id(s) is None]
+                if without:
+                    problems.add(
+                        "s3_gateway_endpoint",
+                        s3_gateway_endpoint,
+                        "True adds an S3 gateway endpoint on the job subnets' route "
+                        f"tables, and these subnets have no known route table: {without}",
+                        "import the VPC with *_subnet_route_table_ids=[...] (or the subnets "
+                        "with route_table_id=...), or omit s3_gateway_endpoint",
+                    )
         else:
             for other_prop, other in (
                 ("subnet_selection", subnet_selection),
@@ -197,6 +260,60 @@ class JobNetwork(Construct):
             self.security_group = self._job_security_group(s3_prefix_list_id)
             security_groups = [self.security_group]
         self.security_groups: list[ec2.ISecurityGroup] = list(security_groups)
+        #: The S3 gateway endpoint this construct made: the created VPC's, or the one
+        #: added to ``existing_vpc`` for job subnets without a route to S3; else None.
+        self.s3_endpoint: ec2.IGatewayVpcEndpoint | None = None
+        if existing_vpc is None:
+            found = self.vpc.node.try_find_child("S3")
+            if isinstance(found, ec2.GatewayVpcEndpoint):
+                self.s3_endpoint = found
+        elif s3_gateway_endpoint is not False:
+            self._route_to_s3(force=s3_gateway_endpoint is True)
+
+    def _route_to_s3(self, *, force: bool) -> None:
+        """Add one S3 gateway endpoint on the job subnets' route tables that lack a route
+        to S3 (see the module doc); warn about subnets whose routes are unknowable."""
+        in_app = isinstance(self.vpc, ec2.Vpc)
+        checkable: list[ec2.ISubnet] = []
+        unknowable: list[ec2.ISubnet] = []
+        for subnet in self.subnets:
+            if (in_app and isinstance(subnet, ec2.Subnet)) or (
+                force and _route_table_id(subnet) is not None
+            ):
+                checkable.append(subnet)
+            else:
+                unknowable.append(subnet)
+        if unknowable and not force:
+            ids = ", ".join(str(s.subnet_id) for s in unknowable)
+            Annotations.of(self).add_warning_v2(
+                S3_ROUTE_WARNING,
+                f"Comprehend jobs in subnets {ids} need a route to S3 to read their input "
+                "and write their results, and their routes cannot be checked at synth (the "
+                "VPC or subnets are imported). Fix: make sure their route tables have an S3 "
+                "gateway endpoint or a default route through a NAT gateway, or pass "
+                "s3_gateway_endpoint=True (with the subnets' route table IDs) to add an "
+                "endpoint, or s3_gateway_endpoint=False once their routes are known good.",
+            )
+        if not checkable:
+            return
+        routes = _S3Routes.scan(self.vpc)
+        uncovered = [
+            s
+            for s in checkable
+            if not routes.has_endpoint(_route_table_id(s))
+            and (force or not routes.has_default_route(_route_table_id(s)))
+        ]
+        if not uncovered:
+            return
+        endpoint = ec2.GatewayVpcEndpoint(
+            self,
+            "S3Endpoint",
+            vpc=self.vpc,
+            service=ec2.GatewayVpcEndpointAwsService.S3,
+            subnets=[ec2.SubnetSelection(subnets=uncovered)],
+        )
+        self.s3_endpoint = endpoint
+        self.node.add_validation(_OneS3EndpointPerRouteTable(self, endpoint, uncovered))
 
     @staticmethod
     def _select(
@@ -411,3 +528,114 @@ class JobNetwork(Construct):
     def security_group_ids(self) -> list[str]:
         """The security group IDs for VpcConfig.SecurityGroupIds."""
         return [g.security_group_id for g in self.security_groups]
+
+
+# -- routes to S3 ----------------------------------------------------------------------
+
+
+def _route_table_id(subnet: ec2.ISubnet) -> str | None:
+    """The subnet's route table ID, or None when unknown (an imported subnet without it)."""
+    try:
+        route_table_id = subnet.route_table.route_table_id
+    except Exception:  # jsii: an imported subnet's routeTableId is undefined
+        return None
+    return route_table_id or None
+
+
+def _key(stack: Stack, value: Any) -> str:
+    """A comparable form of a value that may hold tokens (resolved in ``stack``)."""
+    return json.dumps(stack.resolve(value), sort_keys=True)
+
+
+class _S3Routes:
+    """The app's S3 gateway endpoints and default routes, by route table (resolved)."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        #: Route table key -> the S3 gateway endpoints (CfnVPCEndpoint) on it.
+        self.endpoints: dict[str, list[ec2.CfnVPCEndpoint]] = {}
+        #: Route tables with a 0.0.0.0/0 route through a NAT or internet gateway.
+        self.default_routes: set[str] = set()
+
+    @classmethod
+    def scan(cls, vpc: ec2.IVpc) -> _S3Routes:
+        """Every ``AWS::EC2::VPCEndpoint`` for S3 of type Gateway and every default route
+        through a NAT or internet gateway in the app, compared in the VPC's stack."""
+        stack = Stack.of(vpc)
+        routes = cls(stack)
+        s3_name = _key(stack, ec2.GatewayVpcEndpointAwsService.S3.name)
+        for construct in vpc.node.root.node.find_all():
+            if isinstance(construct, ec2.CfnVPCEndpoint):
+                if construct.vpc_endpoint_type not in (None, "Gateway"):
+                    continue
+                name = stack.resolve(construct.service_name)
+                if not (
+                    _key(stack, name) == s3_name
+                    or (isinstance(name, str) and _S3_SERVICE_NAME.match(name))
+                ):
+                    continue
+                tables = stack.resolve(construct.route_table_ids)
+                for table in tables if isinstance(tables, list) else []:
+                    key = json.dumps(table, sort_keys=True)
+                    routes.endpoints.setdefault(key, []).append(construct)
+            elif (
+                isinstance(construct, ec2.CfnRoute)
+                and construct.destination_cidr_block == "0.0.0.0/0"
+                and (construct.nat_gateway_id or construct.gateway_id)
+            ):
+                routes.default_routes.add(_key(stack, construct.route_table_id))
+        return routes
+
+    def has_endpoint(self, route_table_id: str | None) -> bool:
+        """True when an S3 gateway endpoint is on the route table."""
+        return _key(self.stack, route_table_id) in self.endpoints
+
+    def has_default_route(self, route_table_id: str | None) -> bool:
+        """True when the route table sends 0.0.0.0/0 to a NAT or internet gateway."""
+        return _key(self.stack, route_table_id) in self.default_routes
+
+
+def _route_table_name(key: str) -> str:
+    """A route table as a reader knows it: its ID, or the logical ID of the one in the app."""
+    value = json.loads(key)
+    if isinstance(value, dict) and "Ref" in value:
+        return str(value["Ref"])
+    return value if isinstance(value, str) else key
+
+
+@jsii.implements(IValidation)
+class _OneS3EndpointPerRouteTable:
+    """Fails synth when another S3 gateway endpoint shares a route table with the one
+    JobNetwork added (CloudFormation would reject the duplicate prefix-list route)."""
+
+    def __init__(
+        self, owner: JobNetwork, endpoint: ec2.GatewayVpcEndpoint, subnets: list[ec2.ISubnet]
+    ) -> None:
+        self._owner = owner
+        self._endpoint = endpoint
+        self._subnets = subnets
+
+    def validate(self) -> list[str]:
+        routes = _S3Routes.scan(self._owner.vpc)
+        ours = self._endpoint.node.path
+        shared: list[str] = []
+        for subnet in self._subnets:
+            key = _key(routes.stack, _route_table_id(subnet))
+            others = [
+                e for e in routes.endpoints.get(key, []) if not e.node.path.startswith(f"{ours}/")
+            ]
+            if others:
+                shared.append(
+                    f"{_route_table_name(key)} (subnet {subnet.node.path}; also "
+                    f"{', '.join(e.node.path for e in others)})"
+                )
+        if not shared:
+            return []
+        return [
+            f"JobNetwork {self._owner.node.path} added an S3 gateway endpoint for its job "
+            "subnets, and another S3 gateway endpoint is on the same route tables: "
+            f"{'; '.join(sorted(shared))}. CloudFormation rejects two S3 gateway endpoints "
+            "on one route table (duplicate prefix-list route). Fix: pass "
+            "s3_gateway_endpoint=False to the JobNetwork (the VPC's own endpoint routes S3), "
+            "or remove the other endpoint."
+        ]
