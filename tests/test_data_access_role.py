@@ -365,18 +365,104 @@ def test_grant_keys_with_explicit_ikeys() -> None:
     ]
 
 
+def _rendered(value: Any) -> str:
+    """An output value (``Fn::Join`` of strings and ``Fn::GetAtt``s) as text, each
+    attribute written ``<LogicalId.Attribute>``."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(_rendered(part) for part in parts)
+    logical_id, attribute = value["Fn::GetAtt"]
+    return f"<{logical_id}.{attribute}>"
+
+
+def key_policy_output(stack: Stack) -> Any:
+    """The ``CrossAccountKeyPolicy`` output, parsed."""
+    outputs = Template.from_stack(stack).find_outputs("*")
+    (output,) = [o for k, o in outputs.items() if "CrossAccountKeyPolicy" in k]
+    return json.loads(_rendered(output["Value"]))
+
+
+def _handler_role_logical_id(stack: Stack) -> str:
+    from comprehend_jobs.provider import JobHandler
+
+    role = JobHandler.of(stack).role.node.default_child
+    assert isinstance(role, iam.CfnRole)
+    return stack.get_logical_id(role)
+
+
 def test_cross_account_keys_emit_the_key_policy_statements_as_an_output() -> None:
     stack = new_stack(env=TEST_ENV)
     encryption = JobEncryption(
         stack, "Enc", existing_volume_key=FOREIGN_KEY_ARN, existing_output_key=FOREIGN_KEY_ARN
     )
     DataAccessRole(stack, "Data", encryption=encryption, job_types=[ENTITIES_DETECTION])
-    outputs = Template.from_stack(stack).find_outputs("*")
-    (output,) = [o for k, o in outputs.items() if "CrossAccountKeyPolicy" in k]
-    rendered = json.dumps(output["Value"])
-    assert FOREIGN_KEY_ARN in rendered
-    assert "kms:CreateGrant" in rendered and "kms:GenerateDataKey" in rendered
-    assert "DataRole51DCB2AB" in rendered  # the role ARN, as a reference
+    handler_role = _handler_role_logical_id(stack)
+    assert key_policy_output(stack) == {
+        FOREIGN_KEY_ARN: [
+            {
+                "Sid": "AllowComprehendDataAccessRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": "<DataRole51DCB2AB.Arn>"},
+                "Action": ["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "AllowComprehendJobHandler",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"<{handler_role}.Arn>"},
+                "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+                "Resource": "*",
+            },
+        ]
+    }
+
+
+def test_foreign_volume_key_policy_names_the_handler_that_starts_the_job() -> None:
+    from comprehend_jobs import KeyPhrasesDetectionJob
+
+    stack = new_stack(env=TEST_ENV)
+    encryption = JobEncryption(
+        stack, "Enc", existing_volume_key=FOREIGN_KEY_ARN, output_encryption=False
+    )
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Data", encryption=encryption, storage=storage)
+    job = KeyPhrasesDetectionJob(stack, "Job", storage=storage, role=role, encryption=encryption)
+    statements = key_policy_output(stack)[FOREIGN_KEY_ARN]
+    assert [s["Sid"] for s in statements] == [
+        "AllowComprehendDataAccessRole",
+        "AllowComprehendJobHandler",
+    ]
+    assert statements[0]["Action"] == ["kms:CreateGrant"]
+    # The principal is the role of the functions that call StartKeyPhrasesDetectionJob.
+    assert stack.resolve(job.request)["VolumeKmsKeyId"] == FOREIGN_KEY_ARN
+    assert statements[1]["Principal"] == {"AWS": f"<{_handler_role_logical_id(stack)}.Arn>"}
+    Template.from_stack(stack).resource_count_is("AWS::IAM::Role", 3)
+
+
+def test_foreign_output_key_alone_names_only_the_data_access_role() -> None:
+    stack = new_stack(env=TEST_ENV)
+    encryption = JobEncryption(
+        stack,
+        "Enc",
+        volume_encryption=False,
+        existing_output_key="arn:aws:kms:us-east-1:222222222222:alias/results",
+    )
+    DataAccessRole(stack, "Data", encryption=encryption, job_types=[ENTITIES_DETECTION])
+    assert key_policy_output(stack) == {
+        "arn:aws:kms:us-east-1:222222222222:alias/results": [
+            {
+                "Sid": "AllowComprehendDataAccessRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": "<DataRole51DCB2AB.Arn>"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+            }
+        ]
+    }
+    # No job and no foreign volume key: the stack gets no job handler from the role.
+    Template.from_stack(stack).resource_count_is("AWS::Lambda::Function", 0)
 
 
 def test_same_account_keys_emit_no_output() -> None:

@@ -170,21 +170,74 @@ def test_foreign_key_arns_are_cross_account_with_key_policy_statements() -> None
     assert enc.cross_account
     role = "arn:aws:iam::111111111111:role/data"
     assert enc.cross_account_key_policy_statements(role) == {
-        FOREIGN_KEY_ARN: {
-            "Sid": "AllowComprehendDataAccessRole",
-            "Effect": "Allow",
-            "Principal": {"AWS": role},
-            "Action": ["kms:CreateGrant"],
-            "Resource": "*",
-        },
-        FOREIGN_ALIAS_ARN: {
-            "Sid": "AllowComprehendDataAccessRole",
-            "Effect": "Allow",
-            "Principal": {"AWS": role},
-            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-            "Resource": "*",
-        },
+        FOREIGN_KEY_ARN: [
+            {
+                "Sid": "AllowComprehendDataAccessRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": role},
+                "Action": ["kms:CreateGrant"],
+                "Resource": "*",
+            }
+        ],
+        FOREIGN_ALIAS_ARN: [
+            {
+                "Sid": "AllowComprehendDataAccessRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": role},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+            }
+        ],
     }
+
+
+def test_caller_role_gets_its_own_statement_on_a_foreign_volume_key_only() -> None:
+    stack = new_stack(env=TEST_ENV)
+    enc = JobEncryption(
+        stack,
+        "Enc",
+        existing_volume_key=FOREIGN_KEY_ARN,
+        existing_output_key=FOREIGN_ALIAS_ARN,
+    )
+    role = "arn:aws:iam::111111111111:role/data"
+    caller = "arn:aws:iam::111111111111:role/handler"
+    statements = enc.cross_account_key_policy_statements(role, caller_role_arn=caller)
+    assert statements == {
+        FOREIGN_KEY_ARN: [
+            {
+                "Sid": "AllowComprehendDataAccessRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": role},
+                "Action": ["kms:CreateGrant"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "AllowComprehendJobHandler",
+                "Effect": "Allow",
+                "Principal": {"AWS": caller},
+                "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+                "Resource": "*",
+            },
+        ],
+        FOREIGN_ALIAS_ARN: [
+            {
+                "Sid": "AllowComprehendDataAccessRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": role},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+            }
+        ],
+    }
+
+
+def test_caller_role_is_not_named_for_a_volume_key_of_this_account() -> None:
+    stack = new_stack(env=TEST_ENV)
+    enc = JobEncryption(stack, "Enc", existing_output_key=FOREIGN_ALIAS_ARN)
+    statements = enc.cross_account_key_policy_statements("r", caller_role_arn="c")
+    assert [[s["Sid"] for s in v] for v in statements.values()] == [
+        ["AllowComprehendDataAccessRole"]
+    ]
 
 
 def test_same_foreign_key_for_both_uses_gives_one_merged_statement() -> None:
@@ -196,6 +249,11 @@ def test_same_foreign_key_for_both_uses_gives_one_merged_statement() -> None:
     assert statement is not None
     assert statement["Action"] == ["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"]
     assert len(enc.cross_account_key_policy_statements("r")) == 1
+    (both,) = enc.cross_account_key_policy_statements("r", caller_role_arn="c").values()
+    assert [s["Sid"] for s in both] == [
+        "AllowComprehendDataAccessRole",
+        "AllowComprehendJobHandler",
+    ]
 
 
 def test_own_key_arn_is_not_cross_account() -> None:

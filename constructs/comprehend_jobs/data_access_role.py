@@ -15,7 +15,9 @@ packs reject inline policies; CDK minimizes it, so 100 jobs sharing a role keep 
 * ``grant_write_output(bucket, prefix)``: s3:PutObject on ``<bucket>/<prefix>*``,
   kms:GenerateDataKey + kms:Decrypt on the bucket's default key when known;
 * ``grant_keys(encryption)``: kms:CreateGrant on the volume key, kms:GenerateDataKey +
-  kms:Decrypt on the output key;
+  kms:Decrypt on the output key; for keys of another account, the key-policy statements
+  their owner must add (this role's, and the stack job handler's on a foreign volume key)
+  become the stack output ``<id>CrossAccountKeyPolicy``;
 * ``grant_vpc_access()``: the nine EC2 actions Comprehend documents, on ``*`` (AWS offers
   nothing narrower; acknowledged narrowly);
 * ``grant_textract()``: textract:DetectDocumentText + AnalyzeDocument on ``*`` (no
@@ -49,6 +51,7 @@ from comprehend_jobs.acknowledgments import acknowledge, resource_detail
 from comprehend_jobs.encryption import JobEncryption, KeyReference
 from comprehend_jobs.job_types import JobType
 from comprehend_jobs.network import JobNetwork
+from comprehend_jobs.provider import JobHandler
 from comprehend_jobs.storage import JobStorage, prefix_problem
 from comprehend_jobs.template_checks import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
 from comprehend_jobs.validation import Problems, PropValidationError, describe_problem
@@ -330,8 +333,11 @@ class DataAccessRole(Construct):
     ) -> iam.Grant:
         """kms:CreateGrant on the volume key; kms:GenerateDataKey + kms:Decrypt on the output key.
 
-        Emits the stack output ``<id>CrossAccountKeyPolicy`` (JSON statements) when a key
-        of ``encryption`` is, or may be, in another account.
+        Emits the stack output ``<id>CrossAccountKeyPolicy`` when a key of ``encryption``
+        is, or may be, in another account: JSON, each foreign key with the statements its
+        owner adds to the key policy (this role's; for a volume key also the stack job
+        handler's ``kms:CreateGrant`` + ``kms:DescribeKey``, which its IAM policy alone
+        cannot give it on another account's key).
         """
         grants: list[iam.Grant] = []
         if encryption is not None:
@@ -341,7 +347,17 @@ class DataAccessRole(Construct):
                 grants.append(
                     self._grant_key(encryption.output_ref, ["kms:Decrypt", "kms:GenerateDataKey"])
                 )
-            statements = encryption.cross_account_key_policy_statements(self.role_arn)
+            volume_ref = encryption.volume_ref
+            # The handler (the Start*Job caller) gets CreateGrant + DescribeKey on the
+            # volume key in its own policy; for a foreign key its owner must allow it too.
+            caller_role_arn = (
+                JobHandler.of(self).role.role_arn
+                if volume_ref is not None and volume_ref.cross_account
+                else None
+            )
+            statements = encryption.cross_account_key_policy_statements(
+                self.role_arn, caller_role_arn=caller_role_arn
+            )
             if statements and self.node.try_find_child("CrossAccountKeyPolicy") is None:
                 CfnOutput(
                     self,

@@ -10,10 +10,14 @@ in exactly the forms the Comprehend console and API accept:
 * output key: a key ID or an alias name ``alias/...`` (this account), or a key ARN or an
   alias ARN (any account).
 
-Cross-account keys: the library cannot edit another account's key policy. The statement
-the key owner must add is returned by ``cross_account_key_policy_statements(role_arn)``;
-``DataAccessRole`` (which knows the role) also emits it as the stack output
-``<role id>CrossAccountKeyPolicy`` whenever a key may belong to another account.
+Cross-account keys: the library cannot edit another account's key policy. The statements
+the key owner must add are returned by ``cross_account_key_policy_statements(role_arn)``:
+one for the DataAccessRole and, for a foreign volume key given ``caller_role_arn=``, a
+second for the job handler's role (``kms:CreateGrant`` + ``kms:DescribeKey``: the handler
+is granted them on the volume key in its own policy, which does nothing for a key in
+another account unless the key policy names it too). ``DataAccessRole`` (which knows
+both roles) emits them as the stack output ``<role id>CrossAccountKeyPolicy`` whenever a
+key may belong to another account.
 """
 
 from __future__ import annotations
@@ -50,6 +54,12 @@ _OUTPUT_FORMS = (
 #: Key-policy actions a foreign key owner must allow the DataAccessRole, per key use.
 VOLUME_KEY_ACTIONS: tuple[str, ...] = ("kms:CreateGrant",)
 OUTPUT_KEY_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
+#: Key-policy actions a foreign volume key's owner allows the job handler (the caller of
+#: Start*Job): what the handler's own policy grants it on the volume key.
+CALLER_VOLUME_KEY_ACTIONS: tuple[str, ...] = ("kms:CreateGrant", "kms:DescribeKey")
+#: The Sids of the two statements.
+DATA_ACCESS_ROLE_SID = "AllowComprehendDataAccessRole"
+CALLER_SID = "AllowComprehendJobHandler"
 
 
 @dataclass(frozen=True)
@@ -239,14 +249,26 @@ class JobEncryption(Construct):
         """True when a key is, or may be, owned by another account."""
         return any(r.cross_account for r in (self.volume_ref, self.output_ref) if r)
 
-    def cross_account_key_policy_statements(self, role_arn: str) -> dict[str, dict[str, Any]]:
-        """The key-policy statement each foreign key's owner must add for ``role_arn``.
+    def cross_account_key_policy_statements(
+        self, role_arn: str, *, caller_role_arn: str | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The key-policy statements each foreign key's owner must add.
 
-        Keyed by the key as given (ARN, alias ARN or ID); one entry when volume and output
-        use the same key; empty when every key is in this account. In a key policy
-        ``Resource: "*"`` means the key itself.
+        :param role_arn: the DataAccessRole: ``kms:CreateGrant`` on the volume key,
+            ``kms:Decrypt`` + ``kms:GenerateDataKey`` on the output key (Sid
+            ``AllowComprehendDataAccessRole``).
+        :param caller_role_arn: the role that calls Start*Job (the stack's job handler,
+            ``JobHandler.of(scope).role.role_arn``): a second statement on a foreign
+            volume key allows it ``kms:CreateGrant`` + ``kms:DescribeKey`` (Sid
+            ``AllowComprehendJobHandler``). Default: None (no such statement).
+
+        Keyed by the key as given (ARN, alias ARN or ID), each with its statements (the
+        DataAccessRole's first); one entry when volume and output use the same key; empty
+        when every key is in this account. In a key policy ``Resource: "*"`` means the key
+        itself.
         """
         uses: dict[str, list[str]] = {}
+        caller_keys: set[str] = set()
         for ref, key_actions in (
             (self.volume_ref, VOLUME_KEY_ACTIONS),
             (self.output_ref, OUTPUT_KEY_ACTIONS),
@@ -255,21 +277,35 @@ class JobEncryption(Construct):
                 continue
             name = ref.key_arn or ref.key_id
             uses[name] = sorted(set(uses.get(name, [])) | set(key_actions))
-        return {
-            name: {
-                "Sid": "AllowComprehendDataAccessRole",
-                "Effect": "Allow",
-                "Principal": {"AWS": role_arn},
-                "Action": actions,
-                "Resource": "*",
-            }
-            for name, actions in uses.items()
-        }
+            if ref is self.volume_ref and caller_role_arn is not None:
+                caller_keys.add(name)
+        statements: dict[str, list[dict[str, Any]]] = {}
+        for name, actions in uses.items():
+            statements[name] = [_key_policy_statement(DATA_ACCESS_ROLE_SID, role_arn, actions)]
+            if name in caller_keys and caller_role_arn is not None:
+                statements[name].append(
+                    _key_policy_statement(
+                        CALLER_SID, caller_role_arn, list(CALLER_VOLUME_KEY_ACTIONS)
+                    )
+                )
+        return statements
 
     def cross_account_key_policy_statement(self, role_arn: str) -> dict[str, Any] | None:
-        """The statement for the first foreign key (volume, then output), or None."""
+        """The DataAccessRole's statement for the first foreign key (volume, then output),
+        or None."""
         statements = self.cross_account_key_policy_statements(role_arn)
-        return next(iter(statements.values()), None)
+        return next((s[0] for s in statements.values()), None)
+
+
+def _key_policy_statement(sid: str, principal_arn: str, actions: list[str]) -> dict[str, Any]:
+    """One key-policy statement allowing ``principal_arn`` ``actions`` on the key."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": principal_arn},
+        "Action": actions,
+        "Resource": "*",
+    }
 
 
 def _check_exclusive(
