@@ -8,8 +8,14 @@ import random
 from comprehend_jobs.caller_permissions import CallerPermissions
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
+    DOMINANT_LANGUAGE_DETECTION,
     ENTITIES_DETECTION,
+    EVENTS_DETECTION,
+    KEY_PHRASES_DETECTION,
     PII_ENTITIES_DETECTION,
+    SENTIMENT_DETECTION,
+    TARGETED_SENTIMENT_DETECTION,
+    TOPICS_DETECTION,
     JobType,
 )
 
@@ -27,6 +33,26 @@ def _registry() -> CallerPermissions:
     return CallerPermissions(job_arn_pattern=_pattern)
 
 
+def _describe_and_stop(job_type: JobType) -> dict[str, object]:
+    """The statement of a type no job registered: Describe, and Stop where it exists."""
+    if job_type.has_stop:
+        return {
+            "Sid": f"DescribeAndStop{job_type.stem}Jobs",
+            "Effect": "Allow",
+            "Action": [
+                f"comprehend:Describe{job_type.stem}Job",
+                f"comprehend:Stop{job_type.stem}Job",
+            ],
+            "Resource": _pattern(job_type),
+        }
+    return {
+        "Sid": f"Describe{job_type.stem}Jobs",
+        "Effect": "Allow",
+        "Action": [f"comprehend:Describe{job_type.stem}Job"],
+        "Resource": _pattern(job_type),
+    }
+
+
 def test_one_entities_job_gets_exactly_its_permissions() -> None:
     permissions = _registry()
     permissions.add_job(
@@ -38,6 +64,22 @@ def test_one_entities_job_gets_exactly_its_permissions() -> None:
     assert permissions.document() == {
         "Version": "2012-10-17",
         "Statement": [
+            # Every type of the table can be described (and stopped) whatever is registered.
+            {
+                "Sid": "DescribeDocumentClassificationJobs",
+                "Effect": "Allow",
+                "Action": ["comprehend:DescribeDocumentClassificationJob"],
+                "Resource": _pattern(DOCUMENT_CLASSIFICATION),
+            },
+            {
+                "Sid": "DescribeAndStopDominantLanguageDetectionJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "comprehend:DescribeDominantLanguageDetectionJob",
+                    "comprehend:StopDominantLanguageDetectionJob",
+                ],
+                "Resource": _pattern(DOMINANT_LANGUAGE_DETECTION),
+            },
             {
                 "Sid": "RunEntitiesDetectionJobs",
                 "Effect": "Allow",
@@ -47,6 +89,58 @@ def test_one_entities_job_gets_exactly_its_permissions() -> None:
                     "comprehend:StopEntitiesDetectionJob",
                 ],
                 "Resource": _pattern(ENTITIES_DETECTION),
+            },
+            {
+                "Sid": "DescribeAndStopEventsDetectionJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "comprehend:DescribeEventsDetectionJob",
+                    "comprehend:StopEventsDetectionJob",
+                ],
+                "Resource": _pattern(EVENTS_DETECTION),
+            },
+            {
+                "Sid": "DescribeAndStopKeyPhrasesDetectionJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "comprehend:DescribeKeyPhrasesDetectionJob",
+                    "comprehend:StopKeyPhrasesDetectionJob",
+                ],
+                "Resource": _pattern(KEY_PHRASES_DETECTION),
+            },
+            {
+                "Sid": "DescribeAndStopPiiEntitiesDetectionJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "comprehend:DescribePiiEntitiesDetectionJob",
+                    "comprehend:StopPiiEntitiesDetectionJob",
+                ],
+                "Resource": _pattern(PII_ENTITIES_DETECTION),
+            },
+            {
+                "Sid": "DescribeAndStopSentimentDetectionJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "comprehend:DescribeSentimentDetectionJob",
+                    "comprehend:StopSentimentDetectionJob",
+                ],
+                "Resource": _pattern(SENTIMENT_DETECTION),
+            },
+            {
+                "Sid": "DescribeAndStopTargetedSentimentDetectionJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "comprehend:DescribeTargetedSentimentDetectionJob",
+                    "comprehend:StopTargetedSentimentDetectionJob",
+                ],
+                "Resource": _pattern(TARGETED_SENTIMENT_DETECTION),
+            },
+            {
+                # Topic modeling has no Stop operation.
+                "Sid": "DescribeTopicsDetectionJobs",
+                "Effect": "Allow",
+                "Action": ["comprehend:DescribeTopicsDetectionJob"],
+                "Resource": _pattern(TOPICS_DETECTION),
             },
             {
                 "Sid": "UseEntitiesDetectionModels",
@@ -98,7 +192,62 @@ def test_no_tags_no_tag_permission() -> None:
     permissions = _registry()
     permissions.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=ROLE)
     sids = [s["Sid"] for s in permissions.statements()]
-    assert sids == ["RunPiiEntitiesDetectionJobs", "PassDataAccessRoles"]
+    assert sids == [
+        "DescribeDocumentClassificationJobs",
+        "DescribeAndStopDominantLanguageDetectionJobs",
+        "DescribeAndStopEntitiesDetectionJobs",
+        "DescribeAndStopEventsDetectionJobs",
+        "DescribeAndStopKeyPhrasesDetectionJobs",
+        "RunPiiEntitiesDetectionJobs",
+        "DescribeAndStopSentimentDetectionJobs",
+        "DescribeAndStopTargetedSentimentDetectionJobs",
+        "DescribeTopicsDetectionJobs",
+        "PassDataAccessRoles",
+    ]
+
+
+def test_every_type_can_be_described_and_stopped_with_no_job_registered() -> None:
+    # A job removed by an update is deleted after the policy is updated without it: its
+    # Describe and Stop must not depend on the jobs the stack still has.
+    permissions = _registry()
+    assert permissions.document() == {
+        "Version": "2012-10-17",
+        "Statement": [
+            _describe_and_stop(t)
+            for t in (
+                DOCUMENT_CLASSIFICATION,
+                DOMINANT_LANGUAGE_DETECTION,
+                ENTITIES_DETECTION,
+                EVENTS_DETECTION,
+                KEY_PHRASES_DETECTION,
+                PII_ENTITIES_DETECTION,
+                SENTIMENT_DETECTION,
+                TARGETED_SENTIMENT_DETECTION,
+                TOPICS_DETECTION,
+            )
+        ],
+    }
+
+
+def test_removing_the_last_job_of_a_type_keeps_its_describe_and_stop() -> None:
+    # The same stack before and after an update that removes its only PII job.
+    before, after = _registry(), _registry()
+    for permissions in (before, after):
+        permissions.add_job(
+            job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, model_arns=[RECOGNIZER]
+        )
+    before.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=ROLE)
+    old = {s["Sid"]: s for s in before.statements()}
+    new = {s["Sid"]: s for s in after.statements()}
+    assert old["RunPiiEntitiesDetectionJobs"]["Action"] == [
+        "comprehend:StartPiiEntitiesDetectionJob",
+        "comprehend:DescribePiiEntitiesDetectionJob",
+        "comprehend:StopPiiEntitiesDetectionJob",
+    ]
+    assert "RunPiiEntitiesDetectionJobs" not in new
+    assert new["DescribeAndStopPiiEntitiesDetectionJobs"] == _describe_and_stop(
+        PII_ENTITIES_DETECTION
+    )
 
 
 def test_many_jobs_sharing_model_and_role_cost_no_more_than_one() -> None:

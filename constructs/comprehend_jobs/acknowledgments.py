@@ -114,8 +114,10 @@ COMPREHEND_JOB_IDS = _kind(
     ["AwsSolutions-IAM5[Resource::{}]"],
     "Comprehend generates a job's ID when the job starts, so Start, Describe and Stop can "
     "only be granted on '<job-type>-job/*' of this account and Region (the resource the "
-    "Service Authorization Reference names for these actions), one pattern per job type "
-    "the stack uses.",
+    "Service Authorization Reference names for these actions). Start is granted for the "
+    "job types the stack uses; Describe and Stop for every job type, because CloudFormation "
+    "deletes a removed job after the policy update: a grant per used type would be gone "
+    "when the last job of a type is deleted, and StopOnDelete could not stop it.",
 )
 
 DEPLOY_TIME_FUNCTIONS = _kind(
@@ -140,10 +142,11 @@ DEPLOY_TIME_FUNCTIONS = _kind(
 PROVIDER_FRAMEWORK_INVOKE = _kind(
     "PROVIDER_FRAMEWORK_INVOKE",
     ["AwsSolutions-IAM5[Resource::{}]"],
-    "aws-cdk-lib's custom resource Provider grants its waiter state machine "
-    "lambda:InvokeFunction on its own two framework functions and their versions "
-    "('<function ARN>:*'); the Provider offers no prop to narrow it, and it names no "
-    "function outside the Provider.",
+    "aws-cdk-lib's custom resource Provider grants lambda:InvokeFunction on a function "
+    "and its versions ('<function ARN>:*') with grantInvoke, and has no prop to narrow it: "
+    "its waiter state machine's role on the Provider's own two framework functions, and "
+    "the framework functions' roles on the library's handler functions, which the "
+    "framework runtime invokes. It names no function outside the Provider and the handler.",
 )
 
 INPUT_DOCUMENTS_UPLOAD = _kind(

@@ -6,6 +6,12 @@ model ARN, a role ARN or a key ARN per job at most, not by a statement per job: 
 that share a model and a role cost no more policy text than one. Everything is sorted by
 its resolved form, so the documents do not depend on the order the jobs were defined in.
 
+Describe and Stop are granted for every job type in the job-type table, whatever jobs the
+stack registers; Start only for the types registered. CloudFormation deletes a removed
+resource in the cleanup phase, after the updated policy is in place: were Describe and
+Stop per registered type, removing a stack's last job of a type would drop them first, and
+that job's Delete (StopOnDelete) could neither describe nor stop it.
+
 A managed policy holds at most 6,144 characters. The fixed statements (one per job type)
 stay in the first document; the growing ARNs are spread over as many documents as their
 estimated deployed size needs (``shards_needed``), in sorted order, so a stack of jobs
@@ -20,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from comprehend_jobs.job_types import JobType
+from comprehend_jobs.job_types import JOB_TYPES, JobType
 
 #: The service the DataAccessRole may be passed to, and nothing else.
 COMPREHEND_SERVICE = "comprehend.amazonaws.com"
@@ -105,12 +111,20 @@ class CallerPermissions:
     def _fixed_statements(self) -> list[dict[str, Any]]:
         """Statements whose size does not grow with the number of jobs of a type."""
         out: list[dict[str, Any]] = list(self._extra_statements)
-        for stem in sorted(self._types):
-            job_type = self._types[stem].job_type
-            verbs = ["Start", "Describe"] + (["Stop"] if job_type.has_stop else [])
+        # Every type of the table, registered or not: a job removed by an update is deleted
+        # (and stopped) after this policy has been updated without it, so Describe and Stop
+        # must not depend on which jobs the stack still has. Start only for registered types.
+        for stem in sorted(JOB_TYPES):
+            job_type = JOB_TYPES[stem]
+            verbs = ["Describe"] + (["Stop"] if job_type.has_stop else [])
+            if stem in self._types:
+                sid = f"Run{stem}Jobs"
+                verbs = ["Start", *verbs]
+            else:
+                sid = f"{'And'.join(verbs)}{stem}Jobs"
             out.append(
                 {
-                    "Sid": f"Run{stem}Jobs",
+                    "Sid": sid,
                     "Effect": "Allow",
                     "Action": [job_type.iam_action(v) for v in verbs],
                     "Resource": self._job_arn_pattern(job_type),

@@ -15,8 +15,11 @@ from typing import Any
 
 import jsii
 from aws_cdk import (
+    Annotations,
     ArnFormat,
+    Aspects,
     Duration,
+    IAspect,
     IResolvable,
     IResolveContext,
     RemovalPolicy,
@@ -29,7 +32,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from comprehend_jobs.acknowledgments import (
     COMPREHEND_JOB_IDS,
@@ -41,13 +44,14 @@ from comprehend_jobs.acknowledgments import (
 )
 from comprehend_jobs.caller_permissions import CallerPermissions
 from comprehend_jobs.handler_asset import ASSET_EXCLUDES, handler_asset_path
-from comprehend_jobs.job_types import JobType
+from comprehend_jobs.job_types import JOB_TYPES, JobType
 from comprehend_jobs.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs.template_checks import (
     DEPLOY_TIME_FUNCTION,
     NO_RESOURCE_LEVEL_ACTIONS,
     skip_checks,
 )
+from comprehend_jobs.validation import Problems
 
 #: The newest Python runtime this aws-cdk-lib knows (cdk-nag checks for the newest).
 HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -83,11 +87,44 @@ class _LazyDocument:
         return "<comprehend-jobs caller policy>"
 
 
+@jsii.implements(IAspect)
+class _ConcurrentJobsWarning:
+    """Warns once that the stack registers more jobs of one type than Comprehend runs at
+    once by default."""
+
+    def __init__(self, stem: str, counts: dict[str, int]) -> None:
+        self._stem = stem
+        self._counts = counts
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, JobHandler):
+            return
+        quota = JobHandler.CONCURRENT_JOBS_QUOTA
+        Annotations.of(node).add_warning_v2(
+            "comprehend-jobs:concurrent-jobs",
+            f"This stack starts {self._counts[self._stem]} {self._stem} jobs at once; "
+            f"Amazon Comprehend allows {quota} concurrently active jobs per job type per "
+            "account by default (Service Quotas): the jobs over it can fail to start and "
+            "fail the deployment partway. Split the jobs across deployments, request a "
+            "quota increase in Service Quotas, or chain the jobs (wait_for_completion=True "
+            "and a dependency from each job on the one before).",
+        )
+
+
 class JobHandler(Construct):
-    """The custom-resource handler of every job in one stack; use ``JobHandler.of(scope)``."""
+    """The custom-resource handler of every job in one stack; use ``JobHandler.of(scope)``.
+
+    By default it makes a KMS key of its own (``LogKey``, rotation on, removed with the
+    stack unless ``retain_log_key`` is called) for its log groups and the functions'
+    environments. To bring your own key instead, call ``JobHandler.use_log_key(scope,
+    key)`` (or pass ``log_key=`` to ``ComprehendAnalysis``) before the stack's first job.
+    """
 
     #: The construct ID at stack level (public API: changing it replaces resources).
     ID = "ComprehendJobsHandler"
+    #: Comprehend's default quota of concurrently active jobs per job type and account
+    #: (Service Quotas); a stack that registers more of one type is warned at synth.
+    CONCURRENT_JOBS_QUOTA = 10
 
     @classmethod
     def of(cls, scope: Construct) -> JobHandler:
@@ -98,7 +135,61 @@ class JobHandler(Construct):
             return existing
         return cls(stack, cls.ID)
 
-    def __init__(self, scope: Construct, id: str) -> None:
+    @classmethod
+    def use_log_key(cls, scope: Construct, key: kms.IKey) -> JobHandler:
+        """Use ``key`` for the library's own log groups and function environments in the
+        stack of ``scope``, instead of a key the library makes: the handler then creates no
+        KMS key. Call it once per stack, before anything asks for the stack's handler (a
+        job, a ``ComprehendAnalysis``, ``JobHandler.of``); calling it again with the same
+        key is harmless. Returns the stack's handler, created now.
+
+        The key policy must let CloudWatch Logs of the stack's Region use the key:
+        principal ``logs.<region>.<url suffix>``, ``kms:Encrypt``, ``kms:Decrypt``,
+        ``kms:ReEncrypt*``, ``kms:GenerateDataKey*`` and ``kms:DescribeKey``, conditioned on
+        ``kms:EncryptionContext:aws:logs:arn`` being a log group of this account and Region
+        (``log_key_statement(stack)`` is that statement; for a ``kms.Key`` of the same app,
+        ``key.add_to_resource_policy(log_key_statement(stack))`` adds it, and it is a
+        no-op for imported keys). Lambda encrypts the functions' environments with it: the
+        principals that deploy the stack need ``kms:CreateGrant``, ``kms:Encrypt`` and
+        ``kms:Decrypt`` on it (a default key policy, which delegates to IAM, allows that
+        to administrators). The key's removal policy stays yours.
+
+        :raises PropValidationError: when the stack's handler already exists with another
+            key (its own or another brought one).
+        """
+        problems = Problems("JobHandler.use_log_key")
+        cls.check_log_key(problems, scope, key)
+        problems.raise_if_any()
+        existing = Stack.of(scope).node.try_find_child(cls.ID)
+        if isinstance(existing, JobHandler):
+            return existing
+        return cls(Stack.of(scope), cls.ID, log_key=key)
+
+    @classmethod
+    def check_log_key(
+        cls, problems: Problems, scope: Construct, key: kms.IKey, *, prop: str = "key"
+    ) -> None:
+        """Record a problem with ``prop`` when ``key`` cannot become the log key of the
+        stack of ``scope`` (its handler already exists with another key). Creates nothing."""
+        existing = Stack.of(scope).node.try_find_child(cls.ID)
+        if isinstance(existing, JobHandler) and existing.log_key is not key:
+            problems.add(
+                prop,
+                key.node.path,
+                f"a log key must be chosen before the stack's job handler exists, and "
+                f"{existing.node.path} already exists with the key "
+                f"{existing.log_key.node.path}",
+                "call JobHandler.use_log_key(stack, key) (or pass log_key= to the first "
+                "ComprehendAnalysis) before the stack's first job or ComprehendAnalysis, "
+                "and give every ComprehendAnalysis of the stack the same key",
+            )
+
+    def __init__(self, scope: Construct, id: str, *, log_key: kms.IKey | None = None) -> None:
+        """Use ``JobHandler.of(scope)`` or ``JobHandler.use_log_key(scope, key)`` instead.
+
+        :param log_key: encrypts the handler's log groups and the functions' environments.
+            Default: a key the handler makes (``LogKey``).
+        """
         super().__init__(scope, id)
         stack = Stack.of(self)
         self.permissions = CallerPermissions(
@@ -106,38 +197,22 @@ class JobHandler(Construct):
             sort_key=lambda value: json.dumps(stack.resolve(value), sort_keys=True),
             is_token=Token.is_unresolved,
         )
-        #: Encrypts the handler's and the framework's log groups.
-        self.log_key = kms.Key(
-            self,
-            "LogKey",
-            description="Encrypts the Comprehend job handler's CloudWatch Logs",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        self.log_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowCloudWatchLogsOfThisAccount",
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-                actions=[
-                    "kms:Decrypt",
-                    "kms:Encrypt",
-                    "kms:GenerateDataKey*",
-                    "kms:ReEncrypt*",
-                    "kms:DescribeKey",
-                ],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
+        #: The key the handler made, or None when one was brought.
+        self.own_log_key: kms.Key | None = None
+        if log_key is None:
+            self.own_log_key = kms.Key(
+                self,
+                "LogKey",
+                description="Encrypts the Comprehend job handler's CloudWatch Logs",
+                enable_key_rotation=True,
+                removal_policy=RemovalPolicy.DESTROY,
             )
-        )
+            self.own_log_key.add_to_resource_policy(log_key_statement(stack))
+        #: Encrypts the handler's and the framework's log groups and the functions'
+        #: environments: the brought key, or the one the handler made.
+        self.log_key: kms.IKey = log_key or self.own_log_key  # type: ignore[assignment]
+        # Jobs registered per job type (stem), for the concurrent-jobs quota warning.
+        self._job_counts: dict[str, int] = {}
         #: The role of the handler's functions (Start/Describe/Stop the jobs).
         self.role = iam.Role(
             self,
@@ -151,20 +226,39 @@ class JobHandler(Construct):
         self._functions: list[lambda_.Function] = []
         #: The first caller policy: the fixed statements, and the only one of most stacks.
         self.policy = self._add_policy()
+        # Describe and Stop are granted on every job type's '<type>-job/*' (a removed job's
+        # Delete runs after the policy update), so each of those patterns is in the policy.
+        acknowledge(
+            self.policy,
+            COMPREHEND_JOB_IDS,
+            applies_to=[
+                resource_detail(self.policy, _job_arn_pattern(stack, job_type))
+                for _, job_type in sorted(JOB_TYPES.items())
+            ],
+        )
         self.on_event_function = self._function("OnEvent", "analysis_job.on_event")
         self._is_complete_function: lambda_.Function | None = None
         self._textract_acknowledged = False
 
+    def retain_log_key(self) -> None:
+        """Keep the handler's own log key when the stack is deleted (RETAIN).
+
+        For a log group that outlives the stack and is encrypted with this key (the
+        pattern's VPC flow logs): a deleted key would leave those logs unreadable. A
+        brought key's removal policy is its owner's: nothing changes then.
+        """
+        if self.own_log_key is not None:
+            self.own_log_key.apply_removal_policy(RemovalPolicy.RETAIN)
+
     def register(self, *, job_type: JobType, **needs: Any) -> None:
-        """Add one job's needs to the caller policy; the first job of a type also
-        acknowledges that type's ``<type>-job/*`` resource, and only that."""
-        if job_type not in self.permissions.job_types:
-            pattern = _job_arn_pattern(Stack.of(self), job_type)
-            acknowledge(
-                self.policy,
-                COMPREHEND_JOB_IDS,
-                applies_to=[resource_detail(self.policy, pattern)],
-            )
+        """Add one job's needs to the caller policy, and count the job: a stack with more
+        than ``CONCURRENT_JOBS_QUOTA`` jobs of one type gets one synth warning for it."""
+        count = self._job_counts.get(job_type.stem, 0) + 1
+        self._job_counts[job_type.stem] = count
+        if count == self.CONCURRENT_JOBS_QUOTA + 1:
+            # Warned at synthesis, once per type, when the type's final count is known (an
+            # annotation's message is never resolved, so it cannot be a lazy token).
+            Aspects.of(self).add(_ConcurrentJobsWarning(job_type.stem, self._job_counts))
         if needs.get("textract") and not self._textract_acknowledged:
             acknowledge(self.policy, NO_RESOURCE_LEVEL_PERMISSIONS)
             self._textract_acknowledged = True
@@ -231,32 +325,49 @@ class JobHandler(Construct):
         skip_checks(function, DEPLOY_TIME_FUNCTION)
         return function
 
-    def framework_role(
-        self, id: str, *, invokes: list[lambda_.IFunction], log_group: logs.ILogGroup
-    ) -> iam.IRole:
-        """A role for the Provider framework's functions: no AWS managed policies, and one
-        managed policy of ours that lets it invoke exactly ``invokes`` (unqualified ARNs)
-        and write to ``log_group``. The Provider gets a view of it that ignores grants, so
-        the framework adds no inline policy with a ``function:*`` wildcard."""
-        role = iam.Role(
+    def framework_role(self, id: str) -> iam.Role:
+        """A role for Provider framework functions: no AWS managed policy. The Provider
+        grants into it (invoke the handler functions, start the waiter); call
+        ``keep_framework_policy_managed`` once the Provider is built."""
+        return iam.Role(
             self,
             id,
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Runs the custom resource provider framework for Comprehend jobs",
         )
-        iam.ManagedPolicy(
-            self,
-            f"{id}Policy",
-            roles=[role],
-            statements=[
-                iam.PolicyStatement(
-                    actions=["lambda:InvokeFunction"],
-                    resources=[f.function_arn for f in invokes],
-                ),
-                log_write_statement(log_group),
-            ],
+
+    def keep_framework_policy_managed(
+        self,
+        id: str,
+        role: iam.Role,
+        *,
+        functions: list[lambda_.Function],
+        invoked: list[lambda_.IFunction],
+        log_group: logs.ILogGroup,
+    ) -> iam.ManagedPolicy:
+        """Give a framework role (made by ``framework_role(id)``) the right to write to
+        ``log_group`` and move everything granted to it into a managed policy
+        ``<id>Policy`` (HIPAA, NIST and PCI reject inline policies).
+
+        aws-cdk-lib's Provider grants each framework function ``lambda:InvokeFunction``
+        on every handler function (``invoked``) and its versions (``<ARN>:*``),
+        ``lambda:GetFunction`` on it, and the onEvent function ``states:StartExecution``
+        on the waiter: the framework runtime needs all of them. Each of ``functions``
+        (the framework functions the role runs) then depends on the managed policy: the
+        function's own dependency on its role no longer covers the inline policy's
+        replacement.
+        """
+        role.add_to_principal_policy(log_write_statement(log_group))
+        managed = move_inline_policy_to_managed(self, f"{id}Policy", role)
+        for function in functions:
+            function.node.add_dependency(managed)
+        # grantInvoke names each function's versions and aliases too ('<ARN>:*').
+        acknowledge(
+            managed,
+            PROVIDER_FRAMEWORK_INVOKE,
+            applies_to=[resource_detail(managed, f"{f.function_arn}:*") for f in invoked],
         )
-        return role.without_policy_updates()
+        return managed
 
 
 class JobProvider(Construct):
@@ -285,18 +396,15 @@ class JobProvider(Construct):
         self.handler = JobHandler.of(self)
         self.waiting = waiting
         framework_logs = self.handler.log_group(f"{id}FrameworkLogs")
-        on_event_role = self.handler.framework_role(
-            f"{id}OnEventRole",
-            invokes=[self.handler.on_event_function],
-            log_group=framework_logs,
-        )
+        on_event_role_id = f"{id}OnEventRole"
+        on_event_role = self.handler.framework_role(on_event_role_id)
+        invoked: list[lambda_.IFunction] = [self.handler.on_event_function]
         waiter: dict[str, Any] = {}
+        complete_role_id = f"{id}CompleteRole"
+        complete_role: iam.Role | None = None
         if waiting:
-            complete_role = self.handler.framework_role(
-                f"{id}CompleteRole",
-                invokes=[self.handler.is_complete_function],
-                log_group=framework_logs,
-            )
+            invoked.append(self.handler.is_complete_function)
+            complete_role = self.handler.framework_role(complete_role_id)
             waiter = {
                 "is_complete_handler": self.handler.is_complete_function,
                 "framework_complete_and_timeout_role": complete_role,
@@ -317,10 +425,29 @@ class JobProvider(Construct):
             framework_on_event_role=on_event_role,
             log_group=framework_logs,
             # The framework functions keep the handler's ARN in their environment: the
-            # handler's own key encrypts it rather than the account's default Lambda key.
+            # handler's log key encrypts it rather than the account's default Lambda key.
             provider_function_env_encryption=self.handler.log_key,
             **waiter,
         )
+        # The framework's grants (invoke, GetFunction, StartExecution), kept and managed.
+        self.handler.keep_framework_policy_managed(
+            on_event_role_id,
+            on_event_role,
+            functions=[self._framework_function("framework-onEvent")],
+            invoked=invoked,
+            log_group=framework_logs,
+        )
+        if complete_role is not None:
+            self.handler.keep_framework_policy_managed(
+                complete_role_id,
+                complete_role,
+                functions=[
+                    self._framework_function("framework-isComplete"),
+                    self._framework_function("framework-onTimeout"),
+                ],
+                invoked=invoked,
+                log_group=framework_logs,
+            )
         # On each framework function, not on the whole Provider: an acknowledgment covers
         # no more than the resources that have the finding.
         for child in self.provider.node.children:
@@ -329,6 +456,11 @@ class JobProvider(Construct):
                 skip_checks(child, DEPLOY_TIME_FUNCTION)
         if waiting:
             _harden_waiter(self.provider)
+
+    def _framework_function(self, id: str) -> lambda_.Function:
+        function = self.provider.node.find_child(id)
+        assert isinstance(function, lambda_.Function)
+        return function
 
     @property
     def service_token(self) -> str:
@@ -377,6 +509,37 @@ def _harden_waiter(provider: cr.Provider) -> None:
             for f in framework_functions
             if isinstance(f, lambda_.Function)
         ],
+    )
+
+
+def log_key_statement(stack: Stack) -> iam.PolicyStatement:
+    """The key-policy statement that lets CloudWatch Logs of ``stack``'s Region use a key
+    for the log groups of ``stack``'s account and Region, and for nothing else.
+
+    The service principal is ``logs.<region>.<url suffix>`` (``amazonaws.com``, or the
+    partition's own suffix); add it to a brought log key's policy.
+    """
+    return iam.PolicyStatement(
+        sid="AllowCloudWatchLogsOfThisAccount",
+        principals=[iam.ServicePrincipal(f"logs.{stack.region}.{stack.url_suffix}")],
+        actions=[
+            "kms:Decrypt",
+            "kms:Encrypt",
+            "kms:GenerateDataKey*",
+            "kms:ReEncrypt*",
+            "kms:DescribeKey",
+        ],
+        resources=["*"],
+        conditions={
+            "ArnLike": {
+                "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name="*",
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                )
+            }
+        },
     )
 
 
