@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Environment, RemovalPolicy, Stack
+from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
 from nag_support import new_app
 
@@ -21,13 +22,21 @@ from comprehend_jobs import (
     JobStorage,
     PropValidationError,
 )
+from comprehend_jobs.provider import JobHandler
 
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
+ENV = Environment(account="111122223333", region="us-east-1")
+LOG_KEY = "arn:aws:kms:us-east-1:111122223333:key/0f0e0d0c-0b0a-0908-0706-050403020100"
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
 
 
 def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
+
+
+def _logical_id(template: dict[str, Any], type_: str, prefix: str) -> str:
+    (lid,) = [lid for lid in _resources(template, type_) if lid.startswith(prefix)]
+    return lid
 
 
 def _job(template: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +91,21 @@ def test_buckets_and_keys_are_retained_by_default(defaults: dict[str, Any]) -> N
         if lid.startswith("TicketsEncryption")
     ]
     assert data_keys and all(k["DeletionPolicy"] == "Retain" for k in data_keys)
+
+
+def test_log_key_is_retained_with_the_flow_logs_it_encrypts(defaults: dict[str, Any]) -> None:
+    template = defaults["template"]
+    (flow_logs,) = [
+        r
+        for lid, r in _resources(template, "AWS::Logs::LogGroup").items()
+        if lid.startswith("TicketsNetwork")
+    ]
+    log_key = _logical_id(template, "AWS::KMS::Key", "ComprehendJobsHandlerLogKey")
+    # The flow logs outlive the stack, so the key that reads them must too.
+    assert flow_logs["DeletionPolicy"] == "Retain"
+    assert flow_logs["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [log_key, "Arn"]}
+    assert template["Resources"][log_key]["DeletionPolicy"] == "Retain"
+    assert template["Resources"][log_key]["UpdateReplacePolicy"] == "Retain"
 
 
 def test_job_starts_after_the_upload_and_the_role_policy(defaults: dict[str, Any]) -> None:
@@ -164,6 +188,74 @@ def test_classifier_makes_a_classification_job(switched_off: dict[str, Any]) -> 
 def test_removal_policy_reaches_the_buckets(switched_off: dict[str, Any]) -> None:
     for bucket in _resources(switched_off["template"], "AWS::S3::Bucket").values():
         assert bucket["DeletionPolicy"] == "Delete"
+
+
+def test_without_a_vpc_the_log_key_is_removed_with_the_stack(
+    switched_off: dict[str, Any],
+) -> None:
+    # No flow logs: every log group the key encrypts is removed with the stack too.
+    template = switched_off["template"]
+    key = template["Resources"][
+        _logical_id(template, "AWS::KMS::Key", "ComprehendJobsHandlerLogKey")
+    ]
+    assert key["DeletionPolicy"] == "Delete"
+    groups = _resources(template, "AWS::Logs::LogGroup").values()
+    assert groups and all(g["DeletionPolicy"] == "Delete" for g in groups)
+
+
+def test_a_brought_log_key_encrypts_every_log_and_environment(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    documents = tmp_path_factory.mktemp("brought-key-documents")
+    (documents / "ticket-1.txt").write_text("My router in Berlin stopped working.\n")
+    app = new_app()
+    stack = Stack(app, "BroughtLogKey", env=ENV)
+    key = kms.Key.from_key_arn(stack, "LogKey", LOG_KEY)
+    analysis = ComprehendAnalysis(
+        stack,
+        "Tickets",
+        entity_recognizer_arn=RECOGNIZER,
+        input_documents=str(documents),
+        wait_for_completion=True,
+        log_key=key,
+    )
+    assert JobHandler.of(stack).log_key is key
+    template = Template.from_stack(stack).to_json()
+    # Only the job's volume and output keys: no log key of the library's.
+    assert sorted(_resources(template, "AWS::KMS::Key")) == [
+        _logical_id(template, "AWS::KMS::Key", "TicketsEncryptionOutputKey"),
+        _logical_id(template, "AWS::KMS::Key", "TicketsEncryptionVolumeKey"),
+    ]
+    groups = _resources(template, "AWS::Logs::LogGroup")
+    # Handler (2), framework, waiter, upload, and the VPC's flow logs.
+    assert len(groups) == 6
+    assert all(g["Properties"]["KmsKeyId"] == LOG_KEY for g in groups.values())
+    assert analysis.network is not None and analysis.network.flow_log_group is not None
+    functions = {
+        lid: r
+        for lid, r in _resources(template, "AWS::Lambda::Function").items()
+        if "framework" in lid or lid.startswith("CustomCDKBucketDeployment")
+    }
+    # The framework's three functions and the upload's: environments under the brought key.
+    assert len(functions) == 4
+    assert all(f["Properties"]["KmsKeyArn"] == LOG_KEY for f in functions.values())
+
+
+def test_a_log_key_after_the_stacks_handler_exists_is_a_prop_error() -> None:
+    app = new_app()
+    stack = Stack(app, "LateKey", env=ENV)
+    ComprehendAnalysis(stack, "First", entity_recognizer_arn=RECOGNIZER, vpc=False)
+    key = kms.Key.from_key_arn(stack, "LogKey", LOG_KEY)
+    before = [c.node.id for c in stack.node.children]
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(
+            stack, "Second", entity_recognizer_arn=RECOGNIZER, vpc=False, log_key=key
+        )
+    message = str(raised.value)
+    assert "log_key='LateKey/LogKey' is not valid" in message
+    assert "LateKey/ComprehendJobsHandler already exists" in message
+    assert "pass log_key= to the first ComprehendAnalysis" in message
+    assert [c.node.id for c in stack.node.children] == before
 
 
 def test_existing_parts_are_used_not_duplicated() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_cdk import CfnResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
@@ -64,6 +65,14 @@ class ComprehendAnalysis(Construct):
     :param input_documents: upload these to the input prefix before the job starts: a
         local folder path or ``aws_s3_deployment`` sources. Default: nothing uploaded.
     :param removal_policy: for the buckets and keys the pattern makes. Default: RETAIN.
+    :param log_key: a KMS key of yours for the library's own log groups (the handler's,
+        the Provider framework's, the upload's, the VPC flow logs) and its functions'
+        environments, instead of the key the library makes (``ComprehendJobsHandler/
+        LogKey``); see ``JobHandler.use_log_key`` for what its key policy must allow. One
+        key per stack: every ``ComprehendAnalysis`` of the stack must give the same key,
+        and the first must come before any other job of the stack. Default: the library
+        makes a key (rotation on; retained when the pattern makes a VPC, whose flow logs
+        are retained).
     :param job_props: passed to the job construct (``input_format``, ``document_reader``,
         ``language_code``, ``job_name``, ``tags``, ``wait_for_completion``, ...).
     """
@@ -81,6 +90,7 @@ class ComprehendAnalysis(Construct):
         role: DataAccessRole | None = None,
         input_documents: str | Sequence[s3deploy.ISource] | None = None,
         removal_policy: RemovalPolicy | None = None,
+        log_key: kms.IKey | None = None,
         input_format: InputFormat | str | None = None,
         document_reader: DocumentReader | None = None,
         language_code: str | None = None,
@@ -134,8 +144,12 @@ class ComprehendAnalysis(Construct):
                 "makes none",
                 "set the removal policy on your JobStorage instead",
             )
+        if log_key is not None:
+            JobHandler.check_log_key(problems, scope, log_key, prop="log_key")
         problems.raise_if_any()
         super().__init__(scope, id)
+        if log_key is not None:
+            JobHandler.use_log_key(self, log_key)
 
         #: The keys, or None with ``encryption=False``.
         self.encryption: JobEncryption | None
@@ -155,7 +169,13 @@ class ComprehendAnalysis(Construct):
             self.network = vpc
         elif vpc:
             # Flow logs share the handler's log key: one key for all the stack's logs.
-            self.network = JobNetwork(self, "Network", flow_log_key=JobHandler.of(self).log_key)
+            handler = JobHandler.of(self)
+            self.network = JobNetwork(self, "Network", flow_log_key=handler.log_key)
+            # The flow-log group is retained (JobNetwork's default) when the stack is
+            # deleted; were its key deleted with the stack, the logs kept would be
+            # unreadable. So the handler's own key is retained too (a brought key's
+            # removal policy is its owner's).
+            handler.retain_log_key()
         else:
             self.network = None
         #: The role Comprehend assumes for the job.
