@@ -18,11 +18,12 @@ from comprehend_jobs import (
     DominantLanguageDetectionJob,
     EntityRecognitionJob,
     JobEncryption,
+    JobHandler,
     JobNetwork,
     JobStorage,
     PropValidationError,
+    log_key_statement,
 )
-from comprehend_jobs.provider import JobHandler
 
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
 ENV = Environment(account="111122223333", region="us-east-1")
@@ -383,6 +384,23 @@ def test_the_same_log_key_may_be_given_again_another_may_not() -> None:
     other = kms.Key(stack, "Other")
     with pytest.raises(PropValidationError, match="key='Twice/Other' is not valid"):
         JobHandler.use_log_key(stack, other)
+
+
+def test_a_key_of_the_same_app_can_be_given_the_logs_statement() -> None:
+    app = new_app()
+    stack = Stack(app, "Own", env=ENV)
+    key = kms.Key(stack, "Mine", enable_key_rotation=True)
+    key.add_to_resource_policy(log_key_statement(stack))
+    JobHandler.use_log_key(stack, key)
+    template = Template.from_stack(stack).to_json()
+    (lid,) = _resources(template, "AWS::KMS::Key")
+    assert lid.startswith("Mine")
+    statements = template["Resources"][lid]["Properties"]["KeyPolicy"]["Statement"]
+    (logs,) = [s for s in statements if s.get("Sid") == "AllowCloudWatchLogsOfThisAccount"]
+    # The stack's env is known: the principal's Region is literal, its suffix still a Ref.
+    assert logs["Principal"] == {
+        "Service": {"Fn::Join": ["", ["logs.us-east-1.", {"Ref": "AWS::URLSuffix"}]]}
+    }
 
 
 def test_retaining_a_brought_key_changes_nothing() -> None:

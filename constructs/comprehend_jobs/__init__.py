@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     )
     from comprehend_jobs.network import JobNetwork
     from comprehend_jobs.pattern import ComprehendAnalysis
+    from comprehend_jobs.provider import JobHandler, log_key_statement
     from comprehend_jobs.storage import JobStorage
     from comprehend_jobs.validation import PropValidationError
 
@@ -65,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "InputFormat": "comprehend_jobs.input_options",
     "JOB_TYPES": "comprehend_jobs.job_types",
     "JobEncryption": "comprehend_jobs.encryption",
+    "JobHandler": "comprehend_jobs.provider",
     "JobNetwork": "comprehend_jobs.network",
     "JobStorage": "comprehend_jobs.storage",
     "JobType": "comprehend_jobs.job_types",
@@ -78,6 +80,7 @@ _EXPORTS: dict[str, str] = {
     "TargetedSentimentDetectionJob": "comprehend_jobs.jobs",
     "TopicsDetectionJob": "comprehend_jobs.jobs",
     "acknowledge": "comprehend_jobs.acknowledgments",
+    "log_key_statement": "comprehend_jobs.provider",
 }
 
 __all__ = [
@@ -98,6 +101,7 @@ __all__ = [
     "ImportedDataAccessRole",
     "InputFormat",
     "JobEncryption",
+    "JobHandler",
     "JobNetwork",
     "JobStorage",
     "JobType",
@@ -111,6 +115,7 @@ __all__ = [
     "TargetedSentimentDetectionJob",
     "TopicsDetectionJob",
     "acknowledge",
+    "log_key_statement",
 ]
 
 
