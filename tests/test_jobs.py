@@ -3,12 +3,13 @@ shared provider for many jobs, the caller's IAM, dependencies and attributes."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 from aws_cdk import Stack
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 from nag_support import new_app
 
 from comprehend_jobs import (
@@ -16,12 +17,16 @@ from comprehend_jobs import (
     DocumentClassificationJob,
     DocumentReader,
     EntityRecognitionJob,
+    EventsDetectionJob,
     InputFormat,
     JobEncryption,
     JobNetwork,
     JobStorage,
+    KeyPhrasesDetectionJob,
     TopicsDetectionJob,
 )
+from comprehend_jobs.job_types import JOB_TYPES, KEY_PHRASES_DETECTION
+from comprehend_jobs.jobs import AnalysisJob
 
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets/version/v2"
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
@@ -260,6 +265,15 @@ def test_caller_policy_is_exact(seed_flows: dict[str, Any]) -> None:
             "PassDataAccessRoles",
             "UseVolumeKeys",
             "ReadDocumentsWithTextract",
+            # Describe (and Stop) for every other type: a removed job's Delete runs after
+            # the policy no longer lists it.
+            "DescribeAndStopDominantLanguageDetectionJobs",
+            "DescribeAndStopEventsDetectionJobs",
+            "DescribeAndStopKeyPhrasesDetectionJobs",
+            "DescribeAndStopPiiEntitiesDetectionJobs",
+            "DescribeAndStopSentimentDetectionJobs",
+            "DescribeAndStopTargetedSentimentDetectionJobs",
+            "DescribeTopicsDetectionJobs",
         ]
     )
     assert by_sid["RunEntitiesDetectionJobs"] == {
@@ -416,3 +430,86 @@ def test_hundred_jobs_with_a_model_each_fit_the_policy_limits() -> None:
     assert len(models) == len(set(models)) == 200
     for job in _jobs_by_path(template).values():
         assert set(policies) <= set(job["DependsOn"])
+
+
+# -- job types closed to new customers ---------------------------------------------------
+
+
+def _closed_type_warnings(stack: Stack) -> dict[str, str]:
+    """The ``comprehend-jobs:closed-job-type`` warnings, by construct path."""
+    found = Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("comprehend-jobs:closed-job-type")
+    )
+    return {w.id: str(w.entry.data) for w in found}
+
+
+def test_topics_and_events_jobs_warn_that_they_are_closed_to_new_customers() -> None:
+    stack = Stack(new_app(), "Closed")
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Role", storage=storage)
+    TopicsDetectionJob(stack, "Topics", storage=storage, role=role)
+    EventsDetectionJob(
+        stack, "Events", target_event_types=["BANKRUPTCY"], storage=storage, role=role
+    )
+    KeyPhrasesDetectionJob(stack, "KeyPhrases", storage=storage, role=role)
+    warnings = _closed_type_warnings(stack)
+    assert sorted(warnings) == ["/Closed/Events", "/Closed/Topics"]
+    for path, operation in (
+        ("/Closed/Topics", "StartTopicsDetectionJob"),
+        ("/Closed/Events", "StartEventsDetectionJob"),
+    ):
+        assert warnings[path].startswith(
+            f"{operation} is closed to new customers since 30 April 2026: only accounts that "
+            "used it in the previous 12 months can start it"
+        )
+
+
+def test_the_job_type_table_flag_drives_the_closed_type_warning() -> None:
+    stack = Stack(new_app(), "Flag")
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Role", storage=storage)
+    closed = dataclasses.replace(KEY_PHRASES_DETECTION, closed_to_new_customers=True)
+    AnalysisJob(stack, "Closed", job_type=closed, storage=storage, role=role, language_code="en")
+    AnalysisJob(
+        stack,
+        "Open",
+        job_type=KEY_PHRASES_DETECTION,
+        storage=storage,
+        role=role,
+        language_code="en",
+    )
+    assert list(_closed_type_warnings(stack)) == ["/Flag/Closed"]
+    assert {t.stem for t in JOB_TYPES.values() if t.closed_to_new_customers} == {
+        "EventsDetection",
+        "TopicsDetection",
+    }
+
+
+@pytest.mark.parametrize(
+    ("context", "started"),
+    [
+        ({}, 7),
+        ({"closed_job_types": False}, 7),
+        ({"closed_job_types": "false"}, 7),
+        ({"closed_job_types": True}, 9),
+        ({"closed_job_types": "true"}, 9),
+    ],
+)
+def test_all_job_types_example_starts_topics_and_events_only_when_told(
+    context: dict[str, Any], started: int
+) -> None:
+    from examples import all_job_types
+    from examples.stacks import EXAMPLE_CONTEXT
+
+    stack = Stack(new_app(), "AllJobTypes")
+    for key, value in context.items():
+        stack.node.set_context(key, value)
+    all_job_types.build(stack)
+    template = Template.from_stack(stack).to_json()
+    stems = sorted(r["Properties"]["JobType"] for r in _jobs_by_path(template).values())
+    assert len(stems) == started
+    assert ("TopicsDetection" in stems) is (started == 9)
+    assert ("EventsDetection" in stems) is (started == 9)
+    assert len(_closed_type_warnings(stack)) == started - 7
+    # The compliance suites synthesize the example with all nine.
+    assert EXAMPLE_CONTEXT["all_job_types"] == {"closed_job_types": True}

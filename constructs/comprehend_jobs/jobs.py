@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from aws_cdk import CustomResource, Stack, Token
+from aws_cdk import Annotations, CustomResource, Stack, Token
 from constructs import Construct
 
 from comprehend_jobs import api_model
@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
 #: Comprehend allows 50 tags per resource.
 MAX_TAGS = 50
+#: The synth warning on a job whose type is closed to new customers (the job-type table's
+#: ``closed_to_new_customers``: topic modeling and event detection).
+CLOSED_JOB_TYPE_WARNING = "comprehend-jobs:closed-job-type"
 #: The model-source field -> the botocore shape that constrains it.
 _MODEL_SHAPES = {
     "EntityRecognizerArn": "EntityRecognizerArn",
@@ -157,6 +160,14 @@ class AnalysisJob(Construct):
         problems.raise_if_any()
         super().__init__(scope, id)
         self.job_type = job_type
+        if job_type.closed_to_new_customers:
+            Annotations.of(self).add_warning_v2(
+                CLOSED_JOB_TYPE_WARNING,
+                f"{job_type.start_operation} is closed to new customers since 30 April 2026: "
+                "only accounts that used it in the previous 12 months can start it, so in "
+                "any other account this job fails to start and the deployment fails. "
+                "Acknowledge this warning if the account still has access.",
+            )
         self.storage = storage
         self.role = role
         self.encryption = encryption
@@ -488,7 +499,8 @@ class TopicsDetectionJob(AnalysisJob):
     """Topic modeling over the documents.
 
     Closed to new customers since 30 April 2026: only accounts that used topic modeling in
-    the previous 12 months can start these jobs. Topics jobs cannot be stopped.
+    the previous 12 months can start these jobs (a synth warning
+    ``comprehend-jobs:closed-job-type`` says so). Topics jobs cannot be stopped.
 
     :param number_of_topics: how many topics to find, 1-100. Default: the service's 10.
     """
@@ -527,7 +539,8 @@ class EventsDetectionJob(AnalysisJob):
     """Detects events of the given types (English).
 
     Closed to new customers since 30 April 2026: only accounts that used event detection in
-    the previous 12 months can start these jobs. Events jobs accept neither a VPC nor a
+    the previous 12 months can start these jobs (a synth warning
+    ``comprehend-jobs:closed-job-type`` says so). Events jobs accept neither a VPC nor a
     volume key.
 
     :param target_event_types: the event types to detect, e.g.

@@ -2,6 +2,9 @@
 
 Each extra job adds one resource to the template; the stack's one handler serves them
 all, and its policy grants each job type only its own Start, Describe and Stop actions.
+Topic modeling and event detection are closed to new customers since 30 April 2026, so
+their two jobs are started only when the context says the account may still use them
+(``cdk synth -c closed_job_types=true``, or ``"closed_job_types": true`` in cdk.json).
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ ACCOUNT_MODELS = "arn:aws:comprehend:us-east-1:111122223333"
 
 
 def build(stack: Stack) -> None:
-    """Nine jobs over the same documents; PII and events jobs run outside the VPC (their
-    APIs take no VPC settings)."""
+    """Nine jobs over the same documents (seven unless the account may still start topics
+    and events jobs); PII and events jobs run outside the VPC (their APIs take no VPC
+    settings)."""
     encryption = JobEncryption(stack, "Keys")
     storage = JobStorage(stack, "Storage", encryption=encryption)
     network = JobNetwork(stack, "Network")
@@ -58,7 +62,6 @@ def build(stack: Stack) -> None:
     KeyPhrasesDetectionJob(stack, "KeyPhrases", **in_vpc)
     SentimentDetectionJob(stack, "Sentiment", language_code="es", **in_vpc)
     TargetedSentimentDetectionJob(stack, "TargetedSentiment", **in_vpc)
-    TopicsDetectionJob(stack, "Topics", number_of_topics=20, **in_vpc)
     PiiEntitiesDetectionJob(
         stack,
         "Pii",
@@ -68,4 +71,10 @@ def build(stack: Stack) -> None:
         ),
         **shared,
     )
-    EventsDetectionJob(stack, "Events", target_event_types=["BANKRUPTCY", "EMPLOYMENT"], **shared)
+    # Closed to new customers since 30 April 2026: only accounts that used them in the
+    # previous 12 months can start these two (-c closed_job_types=true says this one can).
+    if stack.node.try_get_context("closed_job_types") in (True, "true"):
+        TopicsDetectionJob(stack, "Topics", number_of_topics=20, **in_vpc)
+        EventsDetectionJob(
+            stack, "Events", target_event_types=["BANKRUPTCY", "EMPLOYMENT"], **shared
+        )
