@@ -43,6 +43,9 @@ def build(stack: Stack) -> None:
         existing_vpc=vpc,
         # The Region's S3 prefix list: the job's HTTPS egress names exactly S3.
         s3_prefix_list_id="pl-63a5400a",
+        # The network team's route tables already reach S3 (an S3 gateway endpoint);
+        # without this, an imported VPC's unknowable routes are a synth warning.
+        s3_gateway_endpoint=False,
     )
     encryption = JobEncryption(
         stack,
