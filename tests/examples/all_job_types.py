@@ -9,7 +9,7 @@ their two jobs are started only when the context says the account may still use 
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 
 from comprehend_jobs import (
     DataAccessRole,
@@ -74,6 +74,9 @@ def build(stack: Stack) -> None:
     # Closed to new customers since 30 April 2026: only accounts that used them in the
     # previous 12 months can start these two (-c closed_job_types=true says this one can).
     if stack.node.try_get_context("closed_job_types") in (True, "true"):
+        Annotations.of(stack).acknowledge_warning(
+            "comprehend-jobs:closed-job-type", "closed_job_types: this account may start them"
+        )
         TopicsDetectionJob(stack, "Topics", number_of_topics=20, **in_vpc)
         EventsDetectionJob(
             stack, "Events", target_event_types=["BANKRUPTCY", "EMPLOYMENT"], **shared
