@@ -17,8 +17,6 @@ from rehearsal.lint import (
     PolicyUnderTest,
     lint,
     lint_report,
-    stale_suppressions,
-    used_suppressions,
 )
 
 ACCOUNT = "111111111111"
@@ -330,14 +328,10 @@ def test_library_documents_lint_clean(policy: PolicyUnderTest) -> None:
     assert findings == [], "\n".join(map(str, findings))
 
 
-def test_every_suppression_is_still_needed() -> None:
-    stale = stale_suppressions(REALISTIC)
-    assert stale == [], "delete these suppressions:\n" + "\n".join(s.reason for s in stale)
-    assert used_suppressions(REALISTIC) == set(SUPPRESSIONS)
-
-
 def test_suppressed_findings_are_all_accounted_for() -> None:
+    # Whether each suppression is still needed is asked of the real stacks' documents
+    # (tests/test_rehearsal.py); these samples use some of them.
     report = lint_report(REALISTIC)
     assert report.findings == []
-    assert {s for _, s in report.suppressed} == set(SUPPRESSIONS)
+    assert {s for _, s in report.suppressed} <= set(SUPPRESSIONS)
     assert all(f.issue == s.issue for f, s in report.suppressed)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from job_types import JOB_TYPES, JobType
+
 from rehearsal.template import DeployedTemplate
 
 COMPREHEND = "comprehend.amazonaws.com"
@@ -52,6 +53,8 @@ TEXTRACT_ACTIONS = ("textract:DetectDocumentText", "textract:AnalyzeDocument")
 #: Comprehend's output folder infix per job type is undocumented; any name under the
 #: prefix must be writable, so one representative object is enough.
 OUTPUT_OBJECT = "{account}-JOB-{job_id}/output/output.tar.gz"
+#: The key behind an alias is unknown at synth: IAM sees some key of the alias's account.
+ANY_KEY_ID = "00000000-aaaa-bbbb-cccc-000000000000"
 
 
 @dataclass(frozen=True)
@@ -136,15 +139,11 @@ class CallLister:
             region = value.split(":")[3]
             if ":alias/" in value:
                 # IAM authorizes the key the alias points to: any key of that account.
-                return (
-                    f"arn:{env.partition}:kms:{region}:{account}:key/{'0' * 8}-aaaa-bbbb-cccc-{'0' * 12}",
-                    account,
-                )
+                return f"arn:{env.partition}:kms:{region}:{account}:key/{ANY_KEY_ID}", account
             return value, account
         if value.startswith("alias/"):
             return (
-                f"arn:{env.partition}:kms:{env.region}:{env.account}:key/"
-                f"{'0' * 8}-aaaa-bbbb-cccc-{'0' * 12}",
+                f"arn:{env.partition}:kms:{env.region}:{env.account}:key/{ANY_KEY_ID}",
                 env.account,
             )
         return f"arn:{env.partition}:kms:{env.region}:{env.account}:key/{value}", env.account
@@ -434,8 +433,9 @@ class CallLister:
                 )
             )
             if request.get("Tags"):
+                tags = {k: v for k, v in context.items() if k.startswith("aws:")}
                 calls.append(
-                    (on_event, "comprehend:TagResource", job_arn, "Start*Job with Tags", context)
+                    (on_event, "comprehend:TagResource", job_arn, "Start*Job with Tags", tags)
                 )
             if request.get("VolumeKmsKeyId"):
                 key_arn, _ = self.key_arn(str(request["VolumeKmsKeyId"]))
@@ -506,7 +506,14 @@ class CallLister:
                 continue
             caller = f"Comprehend as {role} for {logical_id}"
 
-            def as_role(action: str, resource: str, why: str, **kwargs: Any) -> Call:
+            def as_role(
+                action: str,
+                resource: str,
+                why: str,
+                role: str = role,
+                caller: str = caller,
+                **kwargs: Any,
+            ) -> Call:
                 return self._role_call(
                     "comprehend",
                     role,

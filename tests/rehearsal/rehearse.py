@@ -131,9 +131,16 @@ def _s3_gateway_routes(deployed: DeployedTemplate) -> dict[str, list[str]]:
     return routes
 
 
-def network(deployed: DeployedTemplate, warnings: Iterable[str] = ()) -> Iterator[Outcome]:
-    """Every job subnet routes to S3; every job's security groups reach S3 and each other."""
+def network(
+    deployed: DeployedTemplate, warnings: Iterable[str] = (), assumed: Iterable[str] = ()
+) -> Iterator[Outcome]:
+    """Every job subnet routes to S3; every job's security groups reach S3 and each other.
+
+    A subnet the template does not define passes only when the stack warned about it at
+    synth, or when it is in ``assumed`` (its author vouches for its routes, e.g. with
+    ``s3_gateway_endpoint=False``)."""
     warning_text = "\n".join(warnings)
+    vouched = set(assumed)
     gateways = _s3_gateway_routes(deployed)
     for table, endpoints in gateways.items():
         if len(endpoints) > 1:
@@ -164,6 +171,8 @@ def network(deployed: DeployedTemplate, warnings: Iterable[str] = ()) -> Iterato
             if deployed.by_attribute("AWS::EC2::Subnet", "Ref", subnet) is None:
                 if subnet in warning_text:
                     yield Outcome("network", EXTERNAL, subject, "imported subnet; warned at synth")
+                elif subnet in vouched:
+                    yield Outcome("network", EXTERNAL, subject, "imported subnet; routes vouched")
                 else:
                     yield Outcome(
                         "network",
@@ -279,15 +288,18 @@ def teardown(deployed: DeployedTemplate) -> Iterator[Outcome]:
         )
 
 
-def rehearse(deployed: DeployedTemplate, warnings: Iterable[str] = ()) -> list[Outcome]:
-    """Every call, route and teardown check of one stack."""
+def rehearse(
+    deployed: DeployedTemplate, warnings: Iterable[str] = (), assumed_routes: Iterable[str] = ()
+) -> list[Outcome]:
+    """Every call, route and teardown check of one stack (``assumed_routes``: imported
+    subnets whose route to S3 the stack's author vouches for)."""
     lister = CallLister(deployed)
     outcomes = [
         Outcome("framework", UNROUTABLE, f"{job} -> handler", problem)
         for job, problem in lister.routes()
     ]
     outcomes += evaluate_calls(deployed, lister.all())
-    outcomes += list(network(deployed, warnings))
+    outcomes += list(network(deployed, warnings, assumed_routes))
     outcomes += list(teardown(deployed))
     return outcomes
 

@@ -36,9 +36,13 @@ def from_assembly(outdir: Path, stacks: list[Stack]) -> dict[str, SynthesizedSta
     for stack in stacks:
         template = json.loads((outdir / stack.template_file).read_text())
         artifact = manifest["artifacts"][stack.artifact_id]
+        # Newer CDK versions keep a stack's metadata in a file of its own.
+        metadata = dict(artifact.get("metadata", {}))
+        if artifact.get("additionalMetadataFile"):
+            metadata.update(json.loads((outdir / artifact["additionalMetadataFile"]).read_text()))
         warnings = tuple(
             str(entry.get("data"))
-            for entries in artifact.get("metadata", {}).values()
+            for entries in metadata.values()
             for entry in entries
             if entry.get("type") == "aws:cdk:warning"
         )

@@ -1,0 +1,490 @@
+"""The deploy rehearsal: every stack the repository makes would deploy and run.
+
+For each stack (the example app's two, every README example, and the compositions below)
+the template is resolved as CloudFormation would resolve it, every call the deployed
+system makes is evaluated against the resolved policies by an IAM simulator, every job
+subnet must route to S3, and parliament lints every policy document. The mutation tests
+prove each family of checks can fail: each drops one statement, route or condition that a
+call needs and expects that call's failure by name.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, Stack
+from aws_cdk import aws_ec2 as ec2
+from examples.stacks import EXAMPLES, stack_name, synthesized
+from nag_support import new_app
+from rehearsal.lint import PolicyUnderTest, lint, stale_suppressions
+from rehearsal.rehearse import (
+    DENIED,
+    RETAINED_BROKEN,
+    UNROUTABLE,
+    Outcome,
+    problems,
+    rehearse,
+    rehearse_update,
+)
+from rehearsal.stacks import SynthesizedStack, from_assembly
+from rehearsal.template import DeployedTemplate
+
+from comprehend_jobs import (
+    DataAccessRole,
+    DocumentClassificationJob,
+    DocumentReadAction,
+    DocumentReader,
+    EntityRecognitionJob,
+    InputFormat,
+    JobEncryption,
+    JobNetwork,
+    JobStorage,
+)
+
+pytestmark = pytest.mark.slow
+
+RECOGNIZER = "arn:aws:comprehend:us-east-1:111111111111:entity-recognizer/claims/version/v1"
+CLASSIFIER = "arn:aws:comprehend:us-east-1:111111111111:document-classifier/mail/version/v1"
+
+
+# -- compositions of our own -----------------------------------------------------------
+
+
+def _parts(stack: Stack, network: JobNetwork | None) -> dict[str, Any]:
+    encryption = JobEncryption(stack, "Keys")
+    storage = JobStorage(stack, "Storage", encryption=encryption)
+    role = DataAccessRole(
+        stack, "DataAccessRole", storage=storage, encryption=encryption, network=network
+    )
+    return {"storage": storage, "role": role, "encryption": encryption, "network": network}
+
+
+def brought_vpc(stack: Stack) -> None:
+    """A job that waits, in an isolated VPC of the same app that has no S3 endpoint."""
+    vpc = ec2.Vpc(
+        stack,
+        "PlatformVpc",
+        nat_gateways=0,
+        max_azs=2,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+    )
+    network = JobNetwork(stack, "Network", existing_vpc=vpc)
+    EntityRecognitionJob(
+        stack,
+        "Claims",
+        recognizer_arn=RECOGNIZER,
+        wait_for_completion=True,
+        **_parts(stack, network),
+    )
+
+
+def imported_vpc(stack: Stack) -> None:
+    """A job in an imported VPC, routes left to the library's judgment (a warning)."""
+    vpc = ec2.Vpc.from_vpc_attributes(
+        stack,
+        "SharedVpc",
+        vpc_id="vpc-0123456789abcdef0",
+        availability_zones=["us-east-1a"],
+        isolated_subnet_ids=["subnet-0123456789abcdef0"],
+        isolated_subnet_route_table_ids=["rtb-0123456789abcdef0"],
+    )
+    network = JobNetwork(stack, "Network", existing_vpc=vpc)
+    EntityRecognitionJob(stack, "Claims", recognizer_arn=RECOGNIZER, **_parts(stack, network))
+
+
+def mixed_providers(stack: Stack) -> None:
+    """Waiting and non-waiting jobs, tags and a document reader, in one stack."""
+    parts = _parts(stack, None)
+    EntityRecognitionJob(stack, "Entities", recognizer_arn=RECOGNIZER, tags={"team": "a"}, **parts)
+    DocumentClassificationJob(
+        stack,
+        "Mail",
+        classifier_arn=CLASSIFIER,
+        input_format=InputFormat.ONE_DOC_PER_FILE,
+        document_reader=DocumentReader(
+            read_action=DocumentReadAction.TEXTRACT_DETECT_DOCUMENT_TEXT
+        ),
+        wait_for_completion=True,
+        **parts,
+    )
+
+
+def two_types(stack: Stack) -> None:
+    """Day 1 of the update scenario: an entity recognition and a classification job."""
+    parts = _parts(stack, None)
+    EntityRecognitionJob(stack, "Entities", recognizer_arn=RECOGNIZER, **parts)
+    DocumentClassificationJob(stack, "Mail", classifier_arn=CLASSIFIER, **parts)
+
+
+def one_type(stack: Stack) -> None:
+    """Day 2: the classification job is removed (its Delete runs in the cleanup phase)."""
+    parts = _parts(stack, None)
+    EntityRecognitionJob(stack, "Entities", recognizer_arn=RECOGNIZER, **parts)
+
+
+COMPOSITIONS: dict[str, Callable[[Stack], None]] = {
+    "RehearsalBroughtVpc": brought_vpc,
+    "RehearsalImportedVpc": imported_vpc,
+    "RehearsalMixedProviders": mixed_providers,
+    "RehearsalUpdateBefore": two_types,
+}
+
+
+def _synth(builders: dict[str, Callable[[Stack], None]]) -> dict[str, SynthesizedStack]:
+    outdir = Path(tempfile.mkdtemp(prefix="rehearsal-"))
+    app: App = new_app(outdir=str(outdir))
+    stacks = []
+    for name, build in builders.items():
+        stack = Stack(app, name)
+        build(stack)
+        stacks.append(stack)
+    app.synth()
+    return from_assembly(outdir, stacks)
+
+
+@functools.cache
+def every_stack() -> dict[str, SynthesizedStack]:
+    """The repository's stacks (shared with the compliance suite) and the compositions."""
+    synth = synthesized()
+    repository = [c for c in synth.app.node.children if isinstance(c, Stack)]
+    stacks = from_assembly(synth.outdir, [s for s in repository if s.stack_name in synth.templates])
+    return {**stacks, **_synth(COMPOSITIONS)}
+
+
+@functools.cache
+def after_update() -> DeployedTemplate:
+    """Day 2 of the update scenario, synthesized once."""
+    return _synth({"RehearsalUpdateBefore": one_type})["RehearsalUpdateBefore"].deployed
+
+
+#: Imported subnets whose route to S3 a stack's author vouches for: the README example
+#: passes ``s3_gateway_endpoint=False`` because its network team's route tables have one.
+ASSUMED_ROUTES: dict[str, tuple[str, ...]] = {
+    "ExampleBringYourOwn": ("subnet-0a1b2c3d4e5f67890", "subnet-0f9e8d7c6b5a43210"),
+}
+
+
+def _rehearse(name: str, stack: SynthesizedStack, deployed: DeployedTemplate) -> list[Outcome]:
+    return rehearse(deployed, stack.warnings, ASSUMED_ROUTES.get(name, ()))
+
+
+@functools.cache
+def rehearsals() -> dict[str, list[Outcome]]:
+    """Every stack's rehearsal outcomes, by stack name."""
+    return {name: _rehearse(name, stack, stack.deployed) for name, stack in every_stack().items()}
+
+
+# -- the rehearsal on every stack ------------------------------------------------------
+
+
+def test_every_stack_the_repository_makes_is_rehearsed() -> None:
+    assert set(synthesized().templates) | set(COMPOSITIONS) == set(EVERY_STACK)
+    assert set(rehearsals()) == set(EVERY_STACK)
+
+
+#: The example app's stacks (``app.py``).
+APP_STACKS = ("ComprehendEntityRecognition", "ComprehendClassification")
+EVERY_STACK = sorted({*APP_STACKS, *(stack_name(e) for e in EXAMPLES), *COMPOSITIONS})
+
+
+@pytest.mark.parametrize("name", EVERY_STACK)
+def test_every_call_is_allowed_and_routed(name: str) -> None:
+    found = problems(rehearsals()[name])
+    assert found == [], "\n" + "\n".join(str(o) for o in found)
+
+
+def test_the_rehearsal_covers_every_call_family() -> None:
+    families = {o.family for outcomes in rehearsals().values() for o in outcomes}
+    assert families >= {"framework", "logs", "handler", "comprehend", "network", "teardown"}
+
+
+def test_a_waiting_job_may_start_its_waiter() -> None:
+    # The bug this rehearsal was built to catch: the framework's onEvent role must be
+    # allowed states:StartExecution on the waiter, or every waiting job fails to deploy.
+    outcomes = rehearsals()["ExampleWaitingJob"]
+    started = [o for o in outcomes if "states:StartExecution" in o.subject]
+    assert started and all(o.verdict == "allowed" for o in started)
+
+
+def test_a_brought_vpc_routes_its_jobs_to_s3() -> None:
+    outcomes = rehearsals()["RehearsalBroughtVpc"]
+    routes = [o for o in outcomes if o.family == "network" and "-> S3" in o.subject]
+    assert len(routes) >= 3 and all(o.verdict == "allowed" for o in routes), routes
+
+
+def test_an_imported_vpc_is_warned_about() -> None:
+    warnings = every_stack()["RehearsalImportedVpc"].warnings
+    assert any("subnet-0123456789abcdef0" in w for w in warnings)
+    outcomes = rehearsals()["RehearsalImportedVpc"]
+    imported = [o for o in outcomes if o.family == "network" and "subnet" in o.subject]
+    assert imported and all(o.verdict == "external" for o in imported), imported
+
+
+def test_removing_the_last_job_of_a_type_can_still_stop_it() -> None:
+    before = every_stack()["RehearsalUpdateBefore"].deployed
+    after = after_update()
+    outcomes = rehearse_update(before, after)
+    assert outcomes, "the removed job's Delete makes calls"
+    assert problems(outcomes) == [], "\n".join(str(o) for o in problems(outcomes))
+
+
+# -- parliament ------------------------------------------------------------------------
+
+
+def policies_of(deployed: DeployedTemplate) -> list[PolicyUnderTest]:
+    """Every policy document of a resolved template, labelled by stack and logical ID."""
+    found = []
+    for logical_id, resource in deployed.resources.items():
+        props = resource["Properties"]
+        label = f"{deployed.stack_name}/{logical_id}"
+        kind = resource["Type"]
+        if kind in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            found.append(PolicyUnderTest(label, "identity", props["PolicyDocument"]))
+        elif kind == "AWS::IAM::Role":
+            found.append(PolicyUnderTest(label, "trust", props["AssumeRolePolicyDocument"]))
+            for inline in props.get("Policies", []):
+                found.append(
+                    PolicyUnderTest(
+                        f"{label}/{inline['PolicyName']}", "identity", inline["PolicyDocument"]
+                    )
+                )
+        elif kind == "AWS::KMS::Key":
+            found.append(PolicyUnderTest(label, "resource", props["KeyPolicy"]))
+        elif kind == "AWS::S3::BucketPolicy":
+            found.append(PolicyUnderTest(label, "resource", props["PolicyDocument"]))
+    return found
+
+
+def test_parliament_finds_nothing_of_medium_severity_or_worse() -> None:
+    documents = [p for stack in every_stack().values() for p in policies_of(stack.deployed)]
+    assert len(documents) > 100
+    findings = lint(documents)
+    assert findings == [], "\n" + "\n".join(str(f) for f in findings)
+    # Each false positive we suppress is still produced by some stack: none is stale.
+    stale = stale_suppressions(documents)
+    assert stale == [], "delete these suppressions:\n" + "\n".join(s.reason for s in stale)
+
+
+# -- mutations: each family of checks can fail -------------------------------------------
+
+
+def _mutated(name: str, mutate: Callable[[dict[str, Any]], None]) -> list[Outcome]:
+    stack = every_stack()[name]
+    template = copy.deepcopy(dict(stack.deployed.template))
+    mutate(template["Resources"])
+    deployed = DeployedTemplate(stack.deployed.stack_name, template, stack.deployed.env)
+    return problems(_rehearse(name, stack, deployed))
+
+
+def _statements(resources: dict[str, Any]) -> list[tuple[dict[str, Any], list[Any]]]:
+    """(statement, the list holding it) for every identity policy statement."""
+    out = []
+    for resource in resources.values():
+        if resource["Type"] in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            statements = resource["Properties"]["PolicyDocument"]["Statement"]
+            out += [(s, statements) for s in statements]
+    return out
+
+
+def _drop_action(action: str) -> Callable[[dict[str, Any]], None]:
+    def mutate(resources: dict[str, Any]) -> None:
+        dropped = 0
+        for statement, holder in _statements(resources):
+            actions = (
+                statement["Action"]
+                if isinstance(statement["Action"], list)
+                else [statement["Action"]]
+            )
+            if action in actions:
+                remaining = [a for a in actions if a != action]
+                if remaining:
+                    statement["Action"] = remaining
+                else:
+                    holder.remove(statement)
+                dropped += 1
+        assert dropped, f"no statement grants {action}"
+
+    return mutate
+
+
+def _of_type(resources: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in resources.values() if r["Type"] == kind]
+
+
+def _drop_logs_from_key_policies(resources: dict[str, Any]) -> None:
+    for key in _of_type(resources, "AWS::KMS::Key"):
+        statements = key["Properties"]["KeyPolicy"]["Statement"]
+        statements[:] = [s for s in statements if "Service" not in s.get("Principal", {})]
+
+
+def _narrow_trust(resources: dict[str, Any]) -> None:
+    for role in _of_type(resources, "AWS::IAM::Role"):
+        for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+            arn_like = statement.get("Condition", {}).get("ArnLike", {})
+            if "aws:SourceArn" in arn_like and "comprehend" in json.dumps(statement["Principal"]):
+                arn_like["aws:SourceArn"] = "arn:aws:comprehend:us-east-1:111111111111:flywheel/*"
+
+
+def _drop_endpoint_routes(resources: dict[str, Any]) -> None:
+    for endpoint in _of_type(resources, "AWS::EC2::VPCEndpoint"):
+        endpoint["Properties"]["RouteTableIds"] = []
+
+
+def _drop_https_egress(resources: dict[str, Any]) -> None:
+    for group in _of_type(resources, "AWS::EC2::SecurityGroup"):
+        egress = group["Properties"].get("SecurityGroupEgress")
+        if egress:
+            group["Properties"]["SecurityGroupEgress"] = [
+                r for r in egress if r.get("FromPort") != 443
+            ] or [
+                {
+                    "CidrIp": "255.255.255.255/32",
+                    "IpProtocol": "icmp",
+                    "FromPort": 252,
+                    "ToPort": 86,
+                }
+            ]
+
+
+def _delete_log_keys(resources: dict[str, Any]) -> None:
+    for key in _of_type(resources, "AWS::KMS::Key"):
+        key["DeletionPolicy"] = key["UpdateReplacePolicy"] = "Delete"
+
+
+def _misroute_jobs(resources: dict[str, Any]) -> None:
+    for job in _of_type(resources, "Custom::ComprehendAnalysisJob"):
+        job["Properties"]["ServiceToken"] = "arn:aws:lambda:us-east-1:111111111111:function:gone"
+
+
+MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = [
+    # (id, stack, mutation, expected verdict, a text the failing outcome names)
+    (
+        "framework-start-waiter",
+        "ExampleWaitingJob",
+        _drop_action("states:StartExecution"),
+        DENIED,
+        "states:StartExecution",
+    ),
+    (
+        "framework-invoke",
+        "ExampleWaitingJob",
+        _drop_action("lambda:InvokeFunction"),
+        DENIED,
+        "lambda:InvokeFunction",
+    ),
+    ("framework-route", "ExampleEntitiesOneLine", _misroute_jobs, UNROUTABLE, "ServiceToken"),
+    (
+        "logs-key-policy",
+        "ExampleEntitiesOneLine",
+        _drop_logs_from_key_policies,
+        DENIED,
+        "CloudWatch Logs",
+    ),
+    (
+        "logs-write",
+        "ExampleEntitiesOneLine",
+        _drop_action("logs:PutLogEvents"),
+        DENIED,
+        "logs:PutLogEvents",
+    ),
+    (
+        "handler-pass-role",
+        "ExampleEntitiesOneLine",
+        _drop_action("iam:PassRole"),
+        DENIED,
+        "iam:PassRole",
+    ),
+    (
+        "handler-tag",
+        "ExampleClassification",
+        _drop_action("comprehend:TagResource"),
+        DENIED,
+        "comprehend:TagResource",
+    ),
+    (
+        "handler-volume-key",
+        "ExampleEntitiesOneLine",
+        _drop_action("kms:DescribeKey"),
+        DENIED,
+        "kms:DescribeKey",
+    ),
+    ("comprehend-trust", "ExampleEntitiesOneLine", _narrow_trust, DENIED, "sts:AssumeRole"),
+    (
+        "comprehend-read",
+        "ExampleEntitiesOneLine",
+        _drop_action("s3:GetObject"),
+        DENIED,
+        "s3:GetObject",
+    ),
+    (
+        "comprehend-write",
+        "ExampleEntitiesOneLine",
+        _drop_action("s3:PutObject"),
+        DENIED,
+        "s3:PutObject",
+    ),
+    (
+        "comprehend-volume-grant",
+        "ExampleEntitiesOneLine",
+        _drop_action("kms:CreateGrant"),
+        DENIED,
+        "kms:CreateGrant",
+    ),
+    (
+        "comprehend-vpc",
+        "ExampleEntitiesOneLine",
+        _drop_action("ec2:DescribeSubnets"),
+        DENIED,
+        "ec2:DescribeSubnets",
+    ),
+    (
+        "comprehend-textract",
+        "ExampleClassification",
+        _drop_action("textract:AnalyzeDocument"),
+        DENIED,
+        "textract:AnalyzeDocument",
+    ),
+    ("network-route", "ExampleEntitiesOneLine", _drop_endpoint_routes, UNROUTABLE, "-> S3"),
+    ("network-egress", "ExampleEntitiesOneLine", _drop_https_egress, UNROUTABLE, "443"),
+    (
+        "teardown-log-key",
+        "ExampleEntitiesOneLine",
+        _delete_log_keys,
+        RETAINED_BROKEN,
+        "retained log group",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("stack", "mutate", "verdict", "names"),
+    [pytest.param(*m[1:], id=m[0]) for m in MUTATIONS],
+)
+def test_each_check_fails_when_what_it_needs_is_taken_away(
+    stack: str, mutate: Callable[[dict[str, Any]], None], verdict: str, names: str
+) -> None:
+    assert problems(rehearsals()[stack]) == []
+    found = _mutated(stack, mutate)
+    assert any(o.verdict == verdict and names in str(o) for o in found), "\n".join(
+        str(o) for o in found
+    )
+
+
+def test_the_update_check_fails_without_the_removed_type_grant() -> None:
+    before = every_stack()["RehearsalUpdateBefore"].deployed
+    after = after_update()
+    template = copy.deepcopy(dict(after.template))
+    _drop_action("comprehend:DescribeDocumentClassificationJob")(template["Resources"])
+    outcomes = rehearse_update(before, DeployedTemplate(after.stack_name, template, after.env))
+    assert any(
+        o.verdict == DENIED and "DescribeDocumentClassificationJob" in o.subject for o in outcomes
+    )
