@@ -488,3 +488,75 @@ def test_the_update_check_fails_without_the_removed_type_grant() -> None:
     assert any(
         o.verdict == DENIED and "DescribeDocumentClassificationJob" in o.subject for o in outcomes
     )
+
+
+# -- the rollback path, with the framework driving our handler against the emulator ------
+
+
+def _waiter_verdict(outcomes: list[Outcome]) -> bool:
+    verdicts = {o.verdict for o in outcomes if "states:StartExecution" in o.subject}
+    assert verdicts, "the stack has a waiting job"
+    return verdicts == {"allowed"}
+
+
+def _waiting_create(load: str = "create_entities_detection") -> dict[str, Any]:
+    events = Path(__file__).resolve().parent / "events"
+    event: dict[str, Any] = json.loads((events / f"{load}.json").read_text())
+    event["ResourceProperties"]["WaitForCompletion"] = "true"
+    event["ResourceProperties"]["StopOnDelete"] = "true"
+    return event
+
+
+def _job_status(job_arn: str) -> str:
+    import boto3
+
+    client = boto3.client("comprehend", region_name="us-east-1")
+    job = client.describe_entities_detection_job(JobId=job_arn.rsplit("/", 1)[1])
+    return str(job["EntitiesDetectionJobProperties"]["JobStatus"])
+
+
+def _started_jobs() -> list[str]:
+    import boto3
+
+    client = boto3.client("comprehend", region_name="us-east-1")
+    jobs = client.list_entities_detection_jobs()["EntitiesDetectionJobPropertiesList"]
+    return [str(j["JobArn"]) for j in jobs]
+
+
+def test_a_failed_waiting_create_stops_the_job_it_started(aws: str) -> None:
+    import analysis_job
+    from rehearsal.framework import ProviderFramework, deploy_create
+
+    # GIVEN the waiting example as synthesized: may its framework start the waiter?
+    may_start = _waiter_verdict(rehearsals()["ExampleWaitingJob"])
+    framework = ProviderFramework(
+        analysis_job.on_event, analysis_job.is_complete, may_start_waiter=may_start
+    )
+    analysis_job._client.cache_clear()
+    # WHEN the job never finishes within the wait (moto's jobs stay SUBMITTED)
+    create, rollback = deploy_create(framework, _waiting_create())
+    # THEN the create fails with the job's ARN, and the rollback's Delete stops that job
+    (job_arn,) = _started_jobs()
+    assert (create.status, create.physical_resource_id) == ("FAILED", job_arn)
+    assert create.reason == "Operation timed out"
+    assert rollback.status == "SUCCESS"
+    assert _job_status(job_arn) not in analysis_job.RUNNING_STATES
+
+
+def test_without_the_waiter_grant_a_failed_create_leaves_its_job_running(aws: str) -> None:
+    # Why the grant matters: the framework answers a Create that failed after the job
+    # started with its create-failed marker, and ignores the rollback's Delete of it.
+    import analysis_job
+    from rehearsal.framework import CREATE_FAILED_MARKER, ProviderFramework, deploy_create
+
+    denied = _mutated("ExampleWaitingJob", _drop_action("states:StartExecution"))
+    assert any("states:StartExecution" in o.subject for o in denied)
+    framework = ProviderFramework(
+        analysis_job.on_event, analysis_job.is_complete, may_start_waiter=False
+    )
+    analysis_job._client.cache_clear()
+    create, rollback = deploy_create(framework, _waiting_create())
+    (job_arn,) = _started_jobs()
+    assert (create.status, create.physical_resource_id) == ("FAILED", CREATE_FAILED_MARKER)
+    assert rollback.reason.startswith("ignored")
+    assert _job_status(job_arn) in analysis_job.RUNNING_STATES
