@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 from examples.stacks import EXAMPLES, stack_name, synthesized
 from nag_support import new_app
 from rehearsal.lint import PolicyUnderTest, lint, stale_suppressions
@@ -37,6 +38,7 @@ from rehearsal.stacks import SynthesizedStack, from_assembly
 from rehearsal.template import DeployedTemplate
 
 from comprehend_jobs import (
+    ComprehendAnalysis,
     DataAccessRole,
     DocumentClassificationJob,
     DocumentReadAction,
@@ -46,6 +48,7 @@ from comprehend_jobs import (
     JobEncryption,
     JobNetwork,
     JobStorage,
+    log_key_statement,
 )
 
 pytestmark = pytest.mark.slow
@@ -101,6 +104,15 @@ def imported_vpc(stack: Stack) -> None:
     EntityRecognitionJob(stack, "Claims", recognizer_arn=RECOGNIZER, **_parts(stack, network))
 
 
+def brought_log_key(stack: Stack) -> None:
+    """The pattern with the platform team's log key (its policy lets CloudWatch Logs in)."""
+    key = kms.Key(stack, "PlatformLogKey", enable_key_rotation=True)
+    key.add_to_resource_policy(log_key_statement(stack))
+    ComprehendAnalysis(
+        stack, "Tickets", entity_recognizer_arn=RECOGNIZER, log_key=key, wait_for_completion=True
+    )
+
+
 def mixed_providers(stack: Stack) -> None:
     """Waiting and non-waiting jobs, tags and a document reader, in one stack."""
     parts = _parts(stack, None)
@@ -134,6 +146,7 @@ def one_type(stack: Stack) -> None:
 COMPOSITIONS: dict[str, Callable[[Stack], None]] = {
     "RehearsalBroughtVpc": brought_vpc,
     "RehearsalImportedVpc": imported_vpc,
+    "RehearsalBroughtLogKey": brought_log_key,
     "RehearsalMixedProviders": mixed_providers,
     "RehearsalUpdateBefore": two_types,
 }
