@@ -33,8 +33,9 @@ LOG_KEY = "arn:aws:kms:us-east-1:111122223333:key/0f0e0d0c-0b0a-0908-0706-050403
 
 ON_EVENT = "ComprehendJobsHandlerOnEvent5D2A55FE"
 IS_COMPLETE = "ComprehendJobsHandlerIsComplete4E987E9A"
-WAITING = "ComprehendJobsHandlerComprehendJobsWaitingProvider"
-NOT_WAITING = "ComprehendJobsHandlerComprehendJobsProvider"
+#: The one provider of every stack, waiting jobs or not (its roles and logs sit under the
+#: handler).
+PROVIDER = "ComprehendJobsHandlerComprehendJobsProvider"
 
 
 def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
@@ -115,16 +116,19 @@ def _policy(template: dict[str, Any], role_prefix: str) -> tuple[str, dict[str, 
     return lid, template["Resources"][lid]
 
 
-def test_waiting_on_event_role_can_invoke_both_handlers_and_start_the_waiter(
-    waiting: dict[str, Any],
+@pytest.mark.parametrize("stack", ["waiting", "not_waiting"])
+def test_on_event_role_can_invoke_both_handlers_and_start_the_waiter(
+    stack: str, request: pytest.FixtureRequest
 ) -> None:
-    lid, policy = _policy(waiting, f"{WAITING}OnEventRole")
+    # Waiting or not, a stack's jobs share one provider with the waiter.
+    template = request.getfixturevalue(stack)
+    lid, policy = _policy(template, f"{PROVIDER}OnEventRole")
     # The managed policy keeps the construct ID it had: <role id>Policy under the handler.
-    assert lid == "ComprehendJobsHandlerComprehendJobsWaitingProviderOnEventRolePolicy40AACFA7"
+    assert lid == "ComprehendJobsHandlerComprehendJobsProviderOnEventRolePolicyBC3C57D1"
     waiter = _logical_id(
-        waiting, "AWS::StepFunctions::StateMachine", "ComprehendJobsWaitingProviderwaiter"
+        template, "AWS::StepFunctions::StateMachine", "ComprehendJobsProviderwaiter"
     )
-    role = _logical_id(waiting, "AWS::IAM::Role", f"{WAITING}OnEventRole")
+    role = _logical_id(template, "AWS::IAM::Role", f"{PROVIDER}OnEventRole")
     assert policy["Properties"]["Roles"] == [{"Ref": role}]
     assert policy["Properties"]["PolicyDocument"] == {
         "Version": "2012-10-17",
@@ -135,32 +139,22 @@ def test_waiting_on_event_role_can_invoke_both_handlers_and_start_the_waiter(
                 "Effect": "Allow",
                 "Resource": {"Ref": waiter},
             },
-            _write_logs(waiting, "ComprehendJobsHandlerComprehendJobsWaitingProvider"),
+            _write_logs(template, PROVIDER),
         ],
     }
 
 
-def test_waiting_complete_role_can_invoke_both_handlers(waiting: dict[str, Any]) -> None:
-    _, policy = _policy(waiting, f"{WAITING}CompleteRole")
-    role = _logical_id(waiting, "AWS::IAM::Role", f"{WAITING}CompleteRole")
+@pytest.mark.parametrize("stack", ["waiting", "not_waiting"])
+def test_complete_role_can_invoke_both_handlers(stack: str, request: pytest.FixtureRequest) -> None:
+    template = request.getfixturevalue(stack)
+    _, policy = _policy(template, f"{PROVIDER}CompleteRole")
+    role = _logical_id(template, "AWS::IAM::Role", f"{PROVIDER}CompleteRole")
     assert policy["Properties"]["Roles"] == [{"Ref": role}]
     assert policy["Properties"]["PolicyDocument"] == {
         "Version": "2012-10-17",
         "Statement": [
             *_invoke(IS_COMPLETE, ON_EVENT),
-            _write_logs(waiting, "ComprehendJobsHandlerComprehendJobsWaitingProvider"),
-        ],
-    }
-
-
-def test_not_waiting_on_event_role_can_invoke_the_handler(not_waiting: dict[str, Any]) -> None:
-    lid, policy = _policy(not_waiting, f"{NOT_WAITING}OnEventRole")
-    assert lid == "ComprehendJobsHandlerComprehendJobsProviderOnEventRolePolicyBC3C57D1"
-    assert policy["Properties"]["PolicyDocument"] == {
-        "Version": "2012-10-17",
-        "Statement": [
-            *_invoke(ON_EVENT),
-            _write_logs(not_waiting, "ComprehendJobsHandlerComprehendJobsProvider"),
+            _write_logs(template, PROVIDER),
         ],
     }
 
@@ -170,25 +164,17 @@ def test_no_inline_policy_remains(stack: str, request: pytest.FixtureRequest) ->
     assert _resources(request.getfixturevalue(stack), "AWS::IAM::Policy") == {}
 
 
-@pytest.mark.parametrize(
-    ("stack", "functions"),
-    [
-        (
-            "waiting",
-            {
-                "ComprehendJobsWaitingProviderframeworkonEvent": "OnEventRole",
-                "ComprehendJobsWaitingProviderframeworkisComplete": "CompleteRole",
-                "ComprehendJobsWaitingProviderframeworkonTimeout": "CompleteRole",
-            },
-        ),
-        ("not_waiting", {"ComprehendJobsProviderframeworkonEvent": "OnEventRole"}),
-    ],
-)
+@pytest.mark.parametrize("stack", ["waiting", "not_waiting"])
 def test_every_framework_function_waits_for_its_role_policy(
-    stack: str, functions: dict[str, str], request: pytest.FixtureRequest
+    stack: str, request: pytest.FixtureRequest
 ) -> None:
     template = request.getfixturevalue(stack)
-    provider = WAITING if stack == "waiting" else NOT_WAITING
+    provider = PROVIDER
+    functions = {
+        "ComprehendJobsProviderframeworkonEvent": "OnEventRole",
+        "ComprehendJobsProviderframeworkisComplete": "CompleteRole",
+        "ComprehendJobsProviderframeworkonTimeout": "CompleteRole",
+    }
     framework = {
         lid: r
         for lid, r in _resources(template, "AWS::Lambda::Function").items()
@@ -343,14 +329,14 @@ def test_all_keys_brought_makes_no_kms_key(vpc: bool) -> None:
     template = Template.from_stack(stack).to_json()
     assert _resources(template, "AWS::KMS::Key") == {}
     groups = _resources(template, "AWS::Logs::LogGroup")
-    # The handler's two functions, the two providers' framework functions, the waiter.
-    assert len(groups) == 5
+    # The handler's two functions, the provider's framework functions, the waiter.
+    assert len(groups) == 4
     for group in groups.values():
         assert group["Properties"]["KmsKeyId"] == LOG_KEY
     framework = [
         r for lid, r in _resources(template, "AWS::Lambda::Function").items() if "framework" in lid
     ]
-    assert len(framework) == 4
+    assert len(framework) == 3
     for function in framework:
         assert function["Properties"]["KmsKeyArn"] == LOG_KEY
 

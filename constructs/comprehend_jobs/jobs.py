@@ -190,7 +190,7 @@ class AnalysisJob(Construct):
         #: The Start*Job request the handler sends (tokens resolve at deploy time).
         self.request = request
 
-        provider = JobProvider.of(self, waiting=wait_for_completion)
+        provider = JobProvider.of(self)
         volume_key_arn = (
             encryption.volume_key_arn
             if encryption is not None and job_type.supports_volume_key

@@ -1,11 +1,10 @@
 """The per-stack machinery that serves every job's custom resource.
 
-One ``JobHandler`` per stack holds the handler code (one Lambda function for ``on_event``,
-and one for ``is_complete`` only when some job waits), its role, its encrypted log groups
-and the caller policy. Two ``custom_resources.Provider``s share it: one for jobs that do
-not wait (two Lambda functions in all: ours and the framework's) and, only in a stack where
-some job waits, one with the waiter state machine. Each extra job then adds exactly one
-resource to the template: its ``Custom::ComprehendAnalysisJob``.
+One ``JobHandler`` per stack holds the handler code (one Lambda function for ``on_event``
+and one for ``is_complete``), its role, its encrypted log groups and the caller policy.
+One ``custom_resources.Provider`` with the waiter state machine serves every job of the
+stack, waiting or not, so a job's ``ServiceToken`` never depends on its props. Each extra
+job then adds exactly one resource to the template: its ``Custom::ComprehendAnalysisJob``.
 """
 
 from __future__ import annotations
@@ -371,53 +370,43 @@ class JobHandler(Construct):
 
 
 class JobProvider(Construct):
-    """A ``custom_resources.Provider`` shared by the jobs of one stack; use ``JobProvider.of``.
+    """The ``custom_resources.Provider`` every job of one stack is served by; use
+    ``JobProvider.of``.
 
-    There are at most two per stack: one for jobs that return as soon as they are started,
-    and one for jobs that wait for completion (it alone has the waiter state machine).
+    One per stack, always with the waiter: a job's ``WaitForCompletion`` only changes what
+    ``is_complete`` answers (at once, or when the job has ended), never which provider
+    serves it. CloudFormation refuses to change a custom resource's ``ServiceToken``, so
+    with one provider per waiting mode, switching ``wait_for_completion`` on a deployed job
+    would fail the update. The waiter costs nothing while idle (a Step Functions state
+    machine and two functions that run only during deployments); a job that does not wait
+    completes on the waiter's first poll, a second or two after it started.
     """
 
-    #: Construct IDs at stack level (public API: changing them replaces resources).
+    #: The construct ID at stack level (public API: changing it replaces resources, and
+    #: every job's ServiceToken with them).
     ID = "ComprehendJobsProvider"
-    WAITING_ID = "ComprehendJobsWaitingProvider"
 
     @classmethod
-    def of(cls, scope: Construct, *, waiting: bool) -> JobProvider:
-        """The stack's provider for waiting or non-waiting jobs, created on first use."""
+    def of(cls, scope: Construct) -> JobProvider:
+        """The stack's provider, created on first use."""
         stack = Stack.of(scope)
-        id = cls.WAITING_ID if waiting else cls.ID
-        existing = stack.node.try_find_child(id)
+        existing = stack.node.try_find_child(cls.ID)
         if isinstance(existing, JobProvider):
             return existing
-        return cls(stack, id, waiting=waiting)
+        return cls(stack, cls.ID)
 
-    def __init__(self, scope: Construct, id: str, *, waiting: bool) -> None:
+    def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         self.handler = JobHandler.of(self)
-        self.waiting = waiting
         framework_logs = self.handler.log_group(f"{id}FrameworkLogs")
         on_event_role_id = f"{id}OnEventRole"
         on_event_role = self.handler.framework_role(on_event_role_id)
-        invoked: list[lambda_.IFunction] = [self.handler.on_event_function]
-        waiter: dict[str, Any] = {}
         complete_role_id = f"{id}CompleteRole"
-        complete_role: iam.Role | None = None
-        if waiting:
-            invoked.append(self.handler.is_complete_function)
-            complete_role = self.handler.framework_role(complete_role_id)
-            waiter = {
-                "is_complete_handler": self.handler.is_complete_function,
-                "framework_complete_and_timeout_role": complete_role,
-                "query_interval": WAIT_POLL_INTERVAL,
-                "total_timeout": WAIT_TIMEOUT,
-                # The framework leaves the waiter's logging off unless told otherwise.
-                "disable_waiter_state_machine_logging": False,
-                "waiter_state_machine_log_options": cr.LogOptions(
-                    destination=self.handler.log_group(f"{id}WaiterLogs"),
-                    include_execution_data=False,
-                    level=sfn.LogLevel.ALL,
-                ),
-            }
+        complete_role = self.handler.framework_role(complete_role_id)
+        invoked: list[lambda_.IFunction] = [
+            self.handler.on_event_function,
+            self.handler.is_complete_function,
+        ]
         self.provider = cr.Provider(
             self,
             "Provider",
@@ -427,7 +416,17 @@ class JobProvider(Construct):
             # The framework functions keep the handler's ARN in their environment: the
             # handler's log key encrypts it rather than the account's default Lambda key.
             provider_function_env_encryption=self.handler.log_key,
-            **waiter,
+            is_complete_handler=self.handler.is_complete_function,
+            framework_complete_and_timeout_role=complete_role,
+            query_interval=WAIT_POLL_INTERVAL,
+            total_timeout=WAIT_TIMEOUT,
+            # The framework leaves the waiter's logging off unless told otherwise.
+            disable_waiter_state_machine_logging=False,
+            waiter_state_machine_log_options=cr.LogOptions(
+                destination=self.handler.log_group(f"{id}WaiterLogs"),
+                include_execution_data=False,
+                level=sfn.LogLevel.ALL,
+            ),
         )
         # The framework's grants (invoke, GetFunction, StartExecution), kept and managed.
         self.handler.keep_framework_policy_managed(
@@ -437,25 +436,23 @@ class JobProvider(Construct):
             invoked=invoked,
             log_group=framework_logs,
         )
-        if complete_role is not None:
-            self.handler.keep_framework_policy_managed(
-                complete_role_id,
-                complete_role,
-                functions=[
-                    self._framework_function("framework-isComplete"),
-                    self._framework_function("framework-onTimeout"),
-                ],
-                invoked=invoked,
-                log_group=framework_logs,
-            )
+        self.handler.keep_framework_policy_managed(
+            complete_role_id,
+            complete_role,
+            functions=[
+                self._framework_function("framework-isComplete"),
+                self._framework_function("framework-onTimeout"),
+            ],
+            invoked=invoked,
+            log_group=framework_logs,
+        )
         # On each framework function, not on the whole Provider: an acknowledgment covers
         # no more than the resources that have the finding.
         for child in self.provider.node.children:
             if isinstance(child, lambda_.Function):
                 acknowledge(child, DEPLOY_TIME_FUNCTIONS)
                 skip_checks(child, DEPLOY_TIME_FUNCTION)
-        if waiting:
-            _harden_waiter(self.provider)
+        _harden_waiter(self.provider)
 
     def _framework_function(self, id: str) -> lambda_.Function:
         function = self.provider.node.find_child(id)
