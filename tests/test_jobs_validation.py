@@ -61,7 +61,57 @@ CASES: list[tuple[str, Callable[..., Any], dict[str, Any], list[str]]] = [
         "malformed recognizer",
         EntityRecognitionJob,
         {"recognizer_arn": "arn:aws:comprehend:us-east-1:111122223333:document-classifier/x"},
-        ["recognizer_arn='arn:aws:comprehend", "entity-recognizer/"],
+        [
+            "recognizer_arn='arn:aws:comprehend",
+            "this is a document-classifier ARN",
+            "entity-recognizer/",
+            "use DocumentClassificationJob(classifier_arn=...)",
+        ],
+    ),
+    (
+        "recognizer as classifier",
+        DocumentClassificationJob,
+        {"classifier_arn": RECOGNIZER},
+        ["this is an entity-recognizer ARN", "use EntityRecognitionJob(recognizer_arn=...)"],
+    ),
+    (
+        "flywheel as recognizer",
+        EntityRecognitionJob,
+        {"recognizer_arn": FLYWHEEL},
+        ["this is a flywheel ARN", "Fix: use flywheel_arn="],
+    ),
+    (
+        "not an ARN",
+        EntityRecognitionJob,
+        {"recognizer_arn": "tickets"},
+        ["recognizer_arn='tickets'", "an entity-recognizer ARN 'arn:aws:comprehend:<region>"],
+    ),
+    (
+        "document reader without input format",
+        EntityRecognitionJob,
+        {
+            "recognizer_arn": RECOGNIZER,
+            "document_reader": DocumentReader(read_action="TEXTRACT_DETECT_DOCUMENT_TEXT"),
+        },
+        ["input_format=None", "one document per line", "input_format=InputFormat.ONE_DOC_PER_FILE"],
+    ),
+    (
+        "wait_for_completion as a string",
+        EntityRecognitionJob,
+        {"recognizer_arn": RECOGNIZER, "wait_for_completion": "yes"},
+        ["wait_for_completion='yes'", "True or False", "Fix: pass wait_for_completion=True"],
+    ),
+    (
+        "stop_on_delete as a string",
+        SentimentDetectionJob,
+        {"stop_on_delete": "no"},
+        ["stop_on_delete='no'", "True or False", "Fix: pass stop_on_delete=False"],
+    ),
+    (
+        "stop_on_delete as a number",
+        TopicsDetectionJob,
+        {"stop_on_delete": 0},
+        ["stop_on_delete=0", "True or False"],
     ),
     (
         "versioned flywheel",
@@ -73,19 +123,19 @@ CASES: list[tuple[str, Callable[..., Any], dict[str, Any], list[str]]] = [
         "model in another region",
         EntityRecognitionJob,
         {"recognizer_arn": RECOGNIZER.replace("us-east-1", "eu-west-1")},
-        ["EntityRecognizerArn=", "a model in the stack's Region (us-east-1)"],
+        ["recognizer_arn=", "a model in the stack's Region (us-east-1)", "in eu-west-1"],
     ),
     (
         "job name with a comma",
         EntityRecognitionJob,
         {"recognizer_arn": RECOGNIZER, "job_name": "tickets,2026"},
-        ["job_name='tickets,2026'", "1-256 characters"],
+        ["job_name='tickets,2026'", "not allowed: ','", "job_name='tickets-2026'"],
     ),
     (
         "job name too long",
         EntityRecognitionJob,
         {"recognizer_arn": RECOGNIZER, "job_name": "j" * 257},
-        ["job_name='jjj", "1-256"],
+        ["job_name='jjj", "257 characters, 1 too many", "shorten it to 256"],
     ),
     (
         "51 tags",
@@ -120,6 +170,7 @@ CASES: list[tuple[str, Callable[..., Any], dict[str, Any], list[str]]] = [
         DocumentClassificationJob,
         {
             "classifier_arn": CLASSIFIER,
+            "input_format": "ONE_DOC_PER_FILE",
             "document_reader": DocumentReader(read_action="TEXTRACT_ANALYZE_DOCUMENT"),
         },
         ["document_reader.feature_types=None", "TABLES, FORMS"],
@@ -228,7 +279,7 @@ def test_bad_props_raise_one_named_error_and_create_nothing(
     with pytest.raises(PropValidationError) as raised:
         job_class(stack, "Job", storage=parts["storage"], role=parts["role"], **props)
     message = str(raised.value)
-    assert message.startswith(f"{job_class.__name__}: invalid props:")
+    assert message.startswith(f"{job_class.__name__} at 'Validation/Job': invalid props: ")
     assert len(raised.value.problems) == 1, message
     for needle in needles:
         assert needle in message
@@ -263,3 +314,37 @@ def test_tokens_are_not_validated(parts: dict[str, Any]) -> None:
         job_name=Fn.import_value("JobName"),
     )
     assert job.request["EntityRecognizerArn"] is not None
+
+
+def test_a_model_region_in_an_env_agnostic_stack_is_a_warning() -> None:
+    from aws_cdk.assertions import Annotations, Match
+
+    stack = Stack(new_app(), "Agnostic")
+    storage = JobStorage(stack, "Storage")
+    EntityRecognitionJob(
+        stack,
+        "Job",
+        recognizer_arn=RECOGNIZER.replace("us-east-1", "eu-west-1"),
+        storage=storage,
+        role=DataAccessRole(stack, "Role", storage=storage),
+    )
+    Annotations.from_stack(stack).has_warning(
+        "/Agnostic/Job",
+        Match.string_like_regexp(
+            r"recognizer_arn names a model in eu-west-1.*must be deployed to eu-west-1.*"
+            r"comprehend-jobs:model-region"
+        ),
+    )
+
+
+def test_every_suggested_job_name_is_valid() -> None:
+    import ast
+
+    from comprehend_jobs import api_model
+    from comprehend_jobs.jobs import job_name_problem
+
+    for bad in ["a,b", "x" * 300, "tick|ets#1", "\x00", "名前!", "a b\tc", "," * 300]:
+        problem = job_name_problem(bad)
+        assert problem is not None, bad
+        suggested = problem[1].split("job_name=", 1)[1]
+        assert api_model.is_valid_job_name(ast.literal_eval(suggested)), (bad, suggested)

@@ -17,6 +17,7 @@ attributes ``JobId``, ``JobArn``, ``JobStatus`` and, for waiting jobs, ``OutputS
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -39,7 +40,7 @@ from comprehend_jobs.job_types import (
     JobType,
 )
 from comprehend_jobs.provider import JobProvider
-from comprehend_jobs.validation import Problems, is_unresolved
+from comprehend_jobs.validation import Problems, construct_label, is_unresolved
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -56,6 +57,8 @@ MAX_TAGS = 50
 #: The synth warning on a job whose type is closed to new customers (the job-type table's
 #: ``closed_to_new_customers``: topic modeling and event detection).
 CLOSED_JOB_TYPE_WARNING = "comprehend-jobs:closed-job-type"
+#: The synth warning on a job of an env-agnostic stack whose model ARN names a Region.
+MODEL_REGION_WARNING = "comprehend-jobs:model-region"
 #: The model-source field -> the botocore shape that constrains it.
 _MODEL_SHAPES = {
     "EntityRecognizerArn": "EntityRecognizerArn",
@@ -63,6 +66,26 @@ _MODEL_SHAPES = {
     "FlywheelArn": "ComprehendFlywheelArn",
 }
 _ARN_REGION = re.compile(r"^arn:[^:]+:comprehend:([^:]*):")
+#: A Comprehend model ARN's resource type, whatever the rest of it looks like.
+_ARN_KIND = re.compile(r"^arn:[^:]*:comprehend:[^:]*:[^:]*:([a-z-]+)/")
+#: Model resource type -> the API field that takes it, and how people call it.
+_MODEL_KINDS = {
+    "entity-recognizer": ("EntityRecognizerArn", "an entity-recognizer ARN"),
+    "document-classifier": ("DocumentClassifierArn", "a document-classifier ARN"),
+    "flywheel": ("FlywheelArn", "a flywheel ARN"),
+}
+#: API field -> the prop (and construct) to pass that kind of model to.
+_MODEL_HOMES = {
+    "EntityRecognizerArn": "EntityRecognitionJob(recognizer_arn=...) or "
+    "ComprehendAnalysis(recognizer_arn=...)",
+    "DocumentClassifierArn": "DocumentClassificationJob(classifier_arn=...) or "
+    "ComprehendAnalysis(classifier_arn=...)",
+    "FlywheelArn": "EntityRecognitionJob(flywheel_arn=...) or "
+    "DocumentClassificationJob(flywheel_arn=...)",
+}
+#: The characters JobName allows besides letters, numbers and spaces.
+_JOB_NAME_PUNCTUATION = "_.:/=+-%@"
+_JOB_NAME_MAX = 256
 
 
 class JobProps(TypedDict, total=False):
@@ -100,13 +123,16 @@ class AnalysisJob(Construct):
         stack name and the resource's logical ID, with a suffix unique per start.
     :param tags: tags for the job (at most 50). Default: none.
     :param stop_on_delete: stop the job when the resource is deleted, if it is still
-        running and the type can be stopped. Default: True.
+        running and the type can be stopped. A bool (a string such as ``"no"`` is a prop
+        error). Default: True.
     :param wait_for_completion: keep the deployment waiting until the job ends (at most 1
-        hour; a FAILED or STOPPED job fails the deployment). Default: False.
+        hour; a FAILED or STOPPED job fails the deployment). A bool (a string such as
+        ``"yes"`` is a prop error). Default: False.
     :param rerun_token: change this value to start the job again with the same request.
         Default: none (only a changed request starts a new job).
     :param input_format: ``ONE_DOC_PER_FILE`` or ``ONE_DOC_PER_LINE``. Default: the
-        service's default (one document per line).
+        service's default (one document per line); required (``ONE_DOC_PER_FILE``) with a
+        ``document_reader``.
     """
 
     #: The job type this class starts; subclasses set it.
@@ -133,8 +159,9 @@ class AnalysisJob(Construct):
         model_source: tuple[str, str] | None = None,
         type_fields: Mapping[str, Any] | None = None,
         problems: Problems | None = None,
+        model_prop: str | None = None,
     ) -> None:
-        problems = problems or Problems(type(self).__name__)
+        problems = problems or Problems(construct_label(type(self).__name__, scope, id))
         input_format = input_format.value if isinstance(input_format, Enum) else input_format
         if storage is None:
             problems.add("storage", None, "a JobStorage", "pass storage=JobStorage(...)")
@@ -156,10 +183,15 @@ class AnalysisJob(Construct):
             language_code=language_code,
             model_source=model_source,
             scope=scope,
+            model_prop=model_prop,
         )
+        problems.check_bool("stop_on_delete", stop_on_delete)
+        problems.check_bool("wait_for_completion", wait_for_completion)
         problems.raise_if_any()
         super().__init__(scope, id)
         self.job_type = job_type
+        if model_source is not None:
+            warn_model_region(self, model_source[1], model_prop or model_source[0])
         if job_type.closed_to_new_customers:
             Annotations.of(self).add_warning_v2(
                 CLOSED_JOB_TYPE_WARNING,
@@ -251,12 +283,19 @@ class _CustomModelJob(AnalysisJob):
     def _start(
         self, scope: Construct, id: str, models: Mapping[str, str | None], **props: Any
     ) -> None:
-        problems = Problems(type(self).__name__)
+        problems = Problems(construct_label(type(self).__name__, scope, id))
         source = check_model_source(
             problems, {prop: (self.MODEL_PROPS[prop], arn) for prop, arn in models.items()}
         )
+        model_prop = next((prop for prop, arn in models.items() if arn is not None), None)
         super().__init__(
-            scope, id, job_type=self.job_type, model_source=source, problems=problems, **props
+            scope,
+            id,
+            job_type=self.job_type,
+            model_source=source,
+            problems=problems,
+            model_prop=model_prop,
+            **props,
         )
 
 
@@ -461,7 +500,7 @@ class PiiEntitiesDetectionJob(AnalysisJob):
         language_code: str = "en",
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(type(self).__name__)
+        problems = Problems(construct_label(type(self).__name__, scope, id))
         mode_value = mode.value if isinstance(mode, Enum) else mode
         modes = [m.value for m in PiiMode]
         fields: dict[str, Any] = {"Mode": mode_value}
@@ -515,7 +554,7 @@ class TopicsDetectionJob(AnalysisJob):
         number_of_topics: int | None = None,
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(type(self).__name__)
+        problems = Problems(construct_label(type(self).__name__, scope, id))
         fields: dict[str, Any] = {}
         if number_of_topics is not None:
             if (
@@ -559,7 +598,7 @@ class EventsDetectionJob(AnalysisJob):
         language_code: str = "en",
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(type(self).__name__)
+        problems = Problems(construct_label(type(self).__name__, scope, id))
         if not target_event_types:
             problems.add(
                 "target_event_types",
@@ -603,16 +642,72 @@ def check_model_source(
         return None
     prop, (field, arn) = next(iter(given.items()))
     assert arn is not None
-    if not is_unresolved(arn) and not api_model.matches_shape(_MODEL_SHAPES[field], arn):
-        pattern = api_model.shape_metadata(_MODEL_SHAPES[field])["pattern"]
-        problems.add(
-            prop,
-            arn,
-            f"an ARN matching {pattern} (at most 256 characters)",
-            "copy the ARN from the Comprehend console or ListEntityRecognizers/"
-            "ListDocumentClassifiers/ListFlywheels",
-        )
+    if is_unresolved(arn):
+        return (field, arn)
+    if not isinstance(arn, str):
+        problems.add(prop, arn, f"a {field} string", f"pass the model's ARN as {prop}=")
+        return None
+    if not api_model.matches_shape(_MODEL_SHAPES[field], arn):
+        problems.add(prop, arn, *_model_arn_problem(prop, field, arn, candidates))
     return (field, arn)
+
+
+def _model_arn_problem(
+    prop: str, field: str, arn: str, candidates: Mapping[str, tuple[str, str | None]]
+) -> tuple[str, str]:
+    """(allowed, fix) for a model ARN that does not match ``field``'s shape: the wrong kind
+    of model names the right prop; anything else says what a model ARN looks like."""
+    want = _ARN_EXAMPLES[field]
+    kind = _ARN_KIND.match(arn)
+    if kind and kind.group(1) in _MODEL_KINDS and _MODEL_KINDS[kind.group(1)][0] != field:
+        other_field, what = _MODEL_KINDS[kind.group(1)]
+        right = [p for p, (f, _) in candidates.items() if f == other_field]
+        fix = f"use {right[0]}=" if right else f"use {_MODEL_HOMES[other_field]}"
+        return (f"this is {what}, and {prop} takes {want}", fix)
+    length = f" ({len(arn)} characters, at most 256)" if len(arn) > 256 else ""
+    return (
+        f"{want}{length}",
+        "copy the ARN from the Comprehend console, or from aws comprehend "
+        "list-entity-recognizers / list-document-classifiers / list-flywheels",
+    )
+
+
+#: What each model field looks like, for messages.
+_ARN_EXAMPLES = {
+    "EntityRecognizerArn": "an entity-recognizer ARN "
+    "'arn:aws:comprehend:<region>:<account>:entity-recognizer/<name>[/version/<version>]'",
+    "DocumentClassifierArn": "a document-classifier ARN "
+    "'arn:aws:comprehend:<region>:<account>:document-classifier/<name>[/version/<version>]'",
+    "FlywheelArn": "a flywheel ARN 'arn:aws:comprehend:<region>:<account>:flywheel/<name>'",
+}
+
+
+def job_name_problem(name: str) -> tuple[str, str] | None:
+    """(allowed, fix) when ``name`` is not a valid JobName, pointing at the bad
+    characters or the length; None when it is valid."""
+    bad = sorted(
+        {
+            ch
+            for ch in name
+            if ch not in _JOB_NAME_PUNCTUATION and unicodedata.category(ch)[0] not in "LZN"
+        }
+    )
+    allowed = "1-256 characters: letters, numbers, spaces and _.:/=+-%@"
+    if bad:
+        cleaned = "".join("-" if ch in bad else ch for ch in name)[:_JOB_NAME_MAX] or "job"
+        shown = " ".join(repr(ch) for ch in bad)
+        return (
+            f"{allowed}; these characters are not allowed: {shown}",
+            f"use e.g. job_name={cleaned!r}",
+        )
+    if not name:
+        return (f"{allowed}; it is empty", "omit job_name for a generated name")
+    if len(name) > _JOB_NAME_MAX:
+        return (
+            f"{allowed}; it has {len(name)} characters, {len(name) - _JOB_NAME_MAX} too many",
+            f"shorten it to {_JOB_NAME_MAX}, e.g. job_name={name[:_JOB_NAME_MAX]!r}",
+        )
+    return None
 
 
 def check_job_props(
@@ -627,9 +722,12 @@ def check_job_props(
     language_code: str | None,
     model_source: tuple[str, str] | None,
     scope: Construct,
+    model_prop: str | None = None,
 ) -> None:
     """Record every problem with the props all job types share (used by the job
-    constructs, and by composing constructs that must check before creating anything)."""
+    constructs, and by composing constructs that must check before creating anything).
+
+    ``model_prop`` names the model-source prop in messages (default: the API field)."""
     if in_vpc and not job_type.supports_vpc:
         problems.add(
             "network",
@@ -637,17 +735,12 @@ def check_job_props(
             f"{job_type.stem} jobs cannot run in a VPC (the API has no VpcConfig)",
             "remove network=",
         )
-    if (
-        job_name is not None
-        and not is_unresolved(job_name)
-        and not api_model.is_valid_job_name(job_name)
-    ):
-        problems.add(
-            "job_name",
-            job_name,
-            "1-256 characters: letters, numbers, spaces and _.:/=+-%@",
-            "shorten it or remove the other characters",
-        )
+    if job_name is not None and not is_unresolved(job_name):
+        if not isinstance(job_name, str):
+            problems.add("job_name", job_name, "a string", "pass job_name as a str")
+        elif not api_model.is_valid_job_name(job_name):
+            allowed, fix = job_name_problem(job_name) or ("1-256 characters", "fix it")
+            problems.add("job_name", job_name, allowed, fix)
     if tags:
         if len(tags) > MAX_TAGS:
             problems.add(
@@ -694,6 +787,14 @@ def check_job_props(
                 "ONE_DOC_PER_LINE is for plain text only; a document reader needs ONE_DOC_PER_FILE",
                 "set input_format=InputFormat.ONE_DOC_PER_FILE",
             )
+        elif input_format is None and job_type.model_fields:
+            problems.add(
+                "input_format",
+                None,
+                "a document reader needs input_format=ONE_DOC_PER_FILE: without it the "
+                "service reads one document per line, which the reader rejects",
+                "pass input_format=InputFormat.ONE_DOC_PER_FILE",
+            )
         document_reader.check(problems)
     if (
         job_type.takes_language
@@ -707,22 +808,48 @@ def check_job_props(
             "pass one of those codes",
         )
     if model_source is not None:
-        _check_same_region(problems, model_source, scope)
+        _check_same_region(problems, model_source, scope, model_prop or model_source[0])
 
 
-def _check_same_region(problems: Problems, model_source: tuple[str, str], scope: Construct) -> None:
-    field, arn = model_source
-    if is_unresolved(arn):
-        return
+def _arn_region(arn: object) -> str | None:
+    """The Region a model ARN names, or None (a token, or no Region in it)."""
+    if not isinstance(arn, str) or is_unresolved(arn):
+        return None
     match = _ARN_REGION.match(arn)
+    return match.group(1) if match and match.group(1) else None
+
+
+def _check_same_region(
+    problems: Problems, model_source: tuple[str, str], scope: Construct, prop: str
+) -> None:
+    arn = model_source[1]
+    model_region = _arn_region(arn)
     region = Stack.of(scope).region
-    if match and match.group(1) and not Token.is_unresolved(region) and match.group(1) != region:
+    if model_region and not Token.is_unresolved(region) and model_region != region:
         problems.add(
-            field,
+            prop,
             arn,
-            f"a model in the stack's Region ({region})",
-            "use a model trained in this Region, or deploy the stack to the model's",
+            f"a model in the stack's Region ({region}); this one is in {model_region} "
+            "(Comprehend runs a job only with a model of its own Region)",
+            f"use a model trained in {region}, or deploy the stack to {model_region} "
+            f"(env=Environment(region={model_region!r}))",
         )
+
+
+def warn_model_region(job: Construct, arn: str, prop: str) -> None:
+    """Warn at synth when an env-agnostic stack's job names a model of one Region: the
+    stack works only when deployed there."""
+    model_region = _arn_region(arn)
+    if model_region is None or not Token.is_unresolved(Stack.of(job).region):
+        return
+    Annotations.of(job).add_warning_v2(
+        MODEL_REGION_WARNING,
+        f"{prop} names a model in {model_region}, and this stack is env-agnostic: it "
+        f"must be deployed to {model_region} (Comprehend runs a job only with a model of "
+        f"its own Region), or the job fails to start. Fix: give the stack "
+        f"env=Environment(region={model_region!r}) so synth checks it, or acknowledge this "
+        "warning.",
+    )
 
 
 def _model_arns_to_grant(model_source: tuple[str, str] | None) -> list[str]:

@@ -8,6 +8,7 @@ DataAccessRole, and the job itself. Every part can be switched off (``vpc=False`
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from pathlib import Path
@@ -25,7 +26,7 @@ from comprehend_jobs.acknowledgments import (
     acknowledge,
     flatten_reference,
 )
-from comprehend_jobs.data_access_role import DataAccessRole
+from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
@@ -41,24 +42,32 @@ from comprehend_jobs.network import JobNetwork
 from comprehend_jobs.provider import JobHandler, log_write_statement
 from comprehend_jobs.storage import JobStorage
 from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks
-from comprehend_jobs.validation import Problems
+from comprehend_jobs.validation import Problems, construct_label
 
 
 class ComprehendAnalysis(Construct):
     """One custom entity recognition or custom classification job and everything it needs.
 
-    ``ComprehendAnalysis(self, "Tickets", entity_recognizer_arn=ARN)`` makes the keys, the
+    ``ComprehendAnalysis(self, "Tickets", recognizer_arn=ARN)`` makes the keys, the
     buckets, the VPC, the role and the job. Give exactly one model source.
 
-    :param entity_recognizer_arn: start a custom entity recognition job with this
-        recognizer (optionally ``/version/V``).
+    The props use the job constructs' names (``recognizer_arn=``, ``network=``, as in
+    ``EntityRecognitionJob``); ``entity_recognizer_arn=`` and ``vpc=`` still work but are
+    deprecated (a ``DeprecationWarning``).
+
+    :param recognizer_arn: start a custom entity recognition job with this recognizer
+        (optionally ``/version/V``). Default: None (give this or ``classifier_arn``).
     :param classifier_arn: start a custom classification job with this classifier.
-    :param encryption: ``True`` (default) creates a volume key and an output key; ``False``
-        uses no customer managed keys (the buckets stay SSE-KMS with their own key); or an
-        existing ``JobEncryption``.
-    :param vpc: ``True`` (default) runs the job in a new VPC (isolated subnets, S3 gateway
+        Default: None (give this or ``recognizer_arn``).
+    :param encryption: ``True`` creates a volume key and an output key; ``False`` sends
+        no job keys (no ``VolumeKmsKeyId``, no output ``KmsKeyId``), but the created
+        buckets stay SSE-KMS with a key of the storage's own and the logs keep the log
+        key; or an existing ``JobEncryption``. A bool, not a string. Default: True.
+    :param network: ``True`` runs the job in a new VPC (isolated subnets, S3 gateway
         endpoint, no NAT gateway); ``False`` runs it outside any VPC; or an existing
-        ``JobNetwork``.
+        ``JobNetwork``. A bool, not a string. Default: True.
+    :param entity_recognizer_arn: deprecated alias of ``recognizer_arn``. Default: None.
+    :param vpc: deprecated alias of ``network``. Default: None (``network`` decides).
     :param storage: existing storage. Default: new input, output and access-log buckets.
     :param role: an existing DataAccessRole. Default: a new one with exactly the access
         the job needs.
@@ -73,8 +82,21 @@ class ComprehendAnalysis(Construct):
         and the first must come before any other job of the stack. Default: the library
         makes a key (rotation on; retained when the pattern makes a VPC, whose flow logs
         are retained).
-    :param job_props: passed to the job construct (``input_format``, ``document_reader``,
-        ``language_code``, ``job_name``, ``tags``, ``wait_for_completion``, ...).
+    :param input_format: ``ONE_DOC_PER_FILE`` or ``ONE_DOC_PER_LINE``. Default: the
+        service's (one document per line); ``ONE_DOC_PER_FILE`` is required with
+        ``document_reader``.
+    :param document_reader: how PDF, Word and image input is read (Textract). Default:
+        the service's defaults.
+    :param language_code: the documents' language (entity recognition only). Default:
+        ``en``.
+    :param job_name: the job's name (1-256 characters: letters, numbers, spaces and
+        ``_.:/=+-%@``). Default: derived from the stack and the logical ID.
+    :param tags: tags for the job (at most 50). Default: none.
+    :param wait_for_completion: the deployment waits until the job ends (at most 1 hour).
+        A bool. Default: False.
+    :param stop_on_delete: stop a running job when the resource is deleted. A bool.
+        Default: True.
+    :param rerun_token: change it to start the job again. Default: none.
     """
 
     def __init__(
@@ -82,12 +104,12 @@ class ComprehendAnalysis(Construct):
         scope: Construct,
         id: str,
         *,
-        entity_recognizer_arn: str | None = None,
+        recognizer_arn: str | None = None,
         classifier_arn: str | None = None,
         encryption: bool | JobEncryption = True,
-        vpc: bool | JobNetwork = True,
+        network: bool | JobNetwork | None = None,
         storage: JobStorage | None = None,
-        role: DataAccessRole | None = None,
+        role: DataAccessRole | ImportedDataAccessRole | None = None,
         input_documents: str | Sequence[s3deploy.ISource] | None = None,
         removal_policy: RemovalPolicy | None = None,
         log_key: kms.IKey | None = None,
@@ -99,28 +121,71 @@ class ComprehendAnalysis(Construct):
         wait_for_completion: bool = False,
         stop_on_delete: bool = True,
         rerun_token: str | None = None,
+        entity_recognizer_arn: str | None = None,
+        vpc: bool | JobNetwork | None = None,
     ) -> None:
-        problems = Problems("ComprehendAnalysis")
+        problems = Problems(construct_label("ComprehendAnalysis", scope, id))
+        # The deprecated names: still accepted, never together with the new ones.
+        for old, new, old_value, new_value in (
+            ("entity_recognizer_arn", "recognizer_arn", entity_recognizer_arn, recognizer_arn),
+            ("vpc", "network", vpc, network),
+        ):
+            if old_value is None:
+                continue
+            warnings.warn(
+                f"ComprehendAnalysis({old}=) is deprecated: use {new}= (the name the job "
+                "constructs use)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if new_value is not None:
+                problems.add(
+                    old,
+                    old_value,
+                    f"{old} is the deprecated name of {new}, and {new} is given too",
+                    f"drop {old}= and keep {new}=",
+                )
+        recognizer_arn = recognizer_arn if recognizer_arn is not None else entity_recognizer_arn
+        network = network if network is not None else vpc
+        network = True if network is None else network
+        network_prop = "vpc" if vpc is not None and network is vpc else "network"
+        if not isinstance(network, JobNetwork):
+            problems.check_bool(network_prop, network, also="or a JobNetwork")
+        if not isinstance(encryption, JobEncryption):
+            problems.check_bool("encryption", encryption, also="or a JobEncryption")
+        problems.check_bool("wait_for_completion", wait_for_completion)
+        problems.check_bool("stop_on_delete", stop_on_delete)
+        if storage is not None and not isinstance(storage, JobStorage):
+            problems.add("storage", storage, "a JobStorage", "pass JobStorage(...) or omit it")
+        if role is not None and not isinstance(role, DataAccessRole | ImportedDataAccessRole):
+            problems.add(
+                "role",
+                role,
+                "a DataAccessRole (or DataAccessRole.from_role_arn(...))",
+                "pass DataAccessRole(...) or DataAccessRole.from_role_arn(...), or omit it",
+            )
+        model_prop = "recognizer_arn" if entity_recognizer_arn is None else "entity_recognizer_arn"
         # Everything the job will check is checked here, before any part is made.
         source = check_model_source(
             problems,
             {
-                "entity_recognizer_arn": ("EntityRecognizerArn", entity_recognizer_arn),
+                model_prop: ("EntityRecognizerArn", recognizer_arn),
                 "classifier_arn": ("DocumentClassifierArn", classifier_arn),
             },
         )
         if source is not None:
             check_job_props(
                 problems,
-                job_type=ENTITIES_DETECTION if entity_recognizer_arn else DOCUMENT_CLASSIFICATION,
-                in_vpc=vpc is not False,
+                job_type=ENTITIES_DETECTION if recognizer_arn else DOCUMENT_CLASSIFICATION,
+                in_vpc=network is not False,
                 job_name=job_name,
                 tags=tags,
                 input_format=input_format.value if isinstance(input_format, Enum) else input_format,
                 document_reader=document_reader,
-                language_code=(language_code or "en") if entity_recognizer_arn else None,
+                language_code=(language_code or "en") if recognizer_arn else None,
                 model_source=source,
                 scope=scope,
+                model_prop=model_prop if recognizer_arn is not None else "classifier_arn",
             )
         if language_code is not None and classifier_arn is not None:
             problems.add(
@@ -147,6 +212,8 @@ class ComprehendAnalysis(Construct):
         if log_key is not None:
             JobHandler.check_log_key(problems, scope, log_key, prop="log_key")
         problems.raise_if_any()
+        # The parts below still read the old local names.
+        entity_recognizer_arn, vpc = recognizer_arn, network
         super().__init__(scope, id)
         if log_key is not None:
             JobHandler.use_log_key(self, log_key)

@@ -3,28 +3,111 @@
 Constructs collect every problem with their props before creating anything, then raise
 one ``PropValidationError`` listing them all, so a user fixes everything in one pass and
 a failed check never leaves half a construct tree behind.
+
+The message comes first and stands alone: its first line names the construct (class and
+construct path) and the problem (or, with several, the props at fault), because in an app
+it is often read at the bottom of a long traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
 from aws_cdk import Token
+from constructs import Construct
+
+#: String values that read as a boolean (context and environment variables give strings).
+_TRUE_STRINGS = frozenset({"true", "yes", "y", "on", "1"})
+_FALSE_STRINGS = frozenset({"false", "no", "n", "off", "0", ""})
+#: The interfaces an imported CDK object may implement, by an attribute only they have.
+_INTERFACES = (
+    ("key_arn", "kms.IKey"),
+    ("bucket_arn", "s3.IBucket"),
+    ("vpc_id", "ec2.IVpc"),
+    ("security_group_id", "ec2.ISecurityGroup"),
+    ("subnet_id", "ec2.ISubnet"),
+    ("role_arn", "iam.IRole"),
+)
 
 
 class PropValidationError(ValueError):
-    """Raised when a construct's props are invalid; the message lists every problem."""
+    """Raised when a construct's props are invalid; the message lists every problem.
+
+    The first line names the construct and the problem; ``problems`` holds each problem.
+    """
 
     def __init__(self, construct: str, problems: Iterable[str]) -> None:
+        self.construct = construct
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{construct}: invalid props:\n{lines}")
+        if len(self.problems) == 1:
+            message = f"{construct}: invalid props: {self.problems[0]}"
+        else:
+            props = ", ".join(dict.fromkeys(p.split("=", 1)[0] for p in self.problems))
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            message = (
+                f"{construct}: invalid props: {len(self.problems)} problems ({props}):\n{lines}"
+            )
+        super().__init__(message)
+
+
+def construct_label(class_name: str, scope: Construct | None, construct_id: str) -> str:
+    """How errors name a construct that is about to be made: ``Class at 'Stack/Id'``."""
+    try:
+        parent = scope.node.path if scope is not None else ""
+    except Exception:  # not a construct: the error about it is reported elsewhere
+        parent = ""
+    path = f"{parent}/{construct_id}" if parent else str(construct_id)
+    return f"{class_name} at {path!r}"
+
+
+def describe_value(value: Any) -> str:
+    """A readable rendering of a prop value: ``repr`` for plain values, the class and the
+    construct path for CDK objects (never ``<jsii._reference_map.InterfaceDynamicProxy>``),
+    ``Class.MEMBER`` for enum members, a short note for tokens."""
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        if Token.is_unresolved(value):
+            return f"{value!r} (a token, resolved at deploy time)"
+        return repr(value)
+    if isinstance(value, Enum):
+        return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, list | tuple):
+        inner = ", ".join(describe_value(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {describe_value(v)}" for k, v in value.items()) + "}"
+    name = type(value).__name__
+    if name.endswith("Proxy") or type(value).__module__.startswith("jsii"):
+        name = next((i for attr, i in _INTERFACES if _safe_has(value, attr)), "a CDK object")
+        if not name.startswith("a "):
+            name = f"an imported {name}"
+    else:
+        name = f"a {name}"
+    path = _construct_path(value)
+    return f"<{name} at {path!r}>" if path else f"<{name}>"
+
+
+def _safe_has(value: object, attribute: str) -> bool:
+    try:
+        return hasattr(value, attribute)
+    except Exception:
+        return True
+
+
+def _construct_path(value: object) -> str | None:
+    try:
+        node = value.node  # type: ignore[attr-defined]
+        return str(node.path)
+    except Exception:
+        return None
 
 
 def describe_problem(prop: str, value: Any, allowed: str, fix: str) -> str:
     """One problem, in the one format every construct uses."""
-    return f"{prop}={value!r} is not valid: {allowed}. Fix: {fix}"
+    return f"{prop}={describe_value(value)} is not valid: {allowed}. Fix: {fix}"
 
 
 def is_unresolved(value: Any) -> bool:
@@ -38,6 +121,17 @@ def is_unresolved(value: Any) -> bool:
     return False
 
 
+def bool_fix(prop: str, value: Any) -> str:
+    """The fix for a non-bool given where a bool is expected."""
+    if isinstance(value, str) and value.strip().lower() in _TRUE_STRINGS | _FALSE_STRINGS:
+        meant = value.strip().lower() in _TRUE_STRINGS
+        return (
+            f"pass {prop}={meant} (a bool: any non-empty string, 'false' too, is truthy); "
+            f'for a context or environment string use {prop}=(value in (True, "true"))'
+        )
+    return f"pass {prop}=True or {prop}=False"
+
+
 class Problems:
     """Collects prop problems for one construct and raises them together."""
 
@@ -45,9 +139,27 @@ class Problems:
         self._construct = construct
         self._problems: list[str] = []
 
+    @property
+    def construct(self) -> str:
+        """How the errors name the construct."""
+        return self._construct
+
     def add(self, prop: str, value: Any, allowed: str, fix: str) -> None:
         """Record one problem with ``prop``."""
         self._problems.append(describe_problem(prop, value, allowed, fix))
+
+    def check_bool(self, prop: str, value: Any, *, also: str = "") -> bool:
+        """Record a problem unless ``value`` is a bool; True when it is one.
+
+        :param also: what else the prop accepts, e.g. ``"or a JobNetwork"``.
+        """
+        if isinstance(value, bool):
+            return True
+        allowed = f"True or False{' ' + also if also else ''}"
+        if isinstance(value, str):
+            allowed += " (a string such as 'false' is truthy and would do the opposite)"
+        self.add(prop, value, allowed, bool_fix(prop, value))
+        return False
 
     @property
     def messages(self) -> list[str]:
