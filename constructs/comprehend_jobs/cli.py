@@ -40,7 +40,7 @@ from comprehend_jobs.cli_errors import (
 from comprehend_jobs.cli_fetch import fetch_output
 from comprehend_jobs.cli_formats import EXTENSIONS, FORMATS, write_rows
 from comprehend_jobs.cli_progress import format_elapsed, make_display, status_lines
-from comprehend_jobs.cli_regions import explicit_region
+from comprehend_jobs.cli_regions import check_region, explicit_region, implicit_source
 from comprehend_jobs.cli_rows import ParseReport, columns_for, iter_rows
 from comprehend_jobs.cli_status import DEFAULT_INTERVAL, JobState, describe_job, follow
 
@@ -183,14 +183,21 @@ def _silence_stdout(rt: Runtime) -> None:
 def _session(rt: Runtime, args: argparse.Namespace) -> Any:
     # botocore reads AWS_DEFAULT_REGION and the profile but not AWS_REGION: pass the
     # Regions that outrank those, as the AWS CLI ranks them.
-    region, _ = explicit_region(args.region, os.environ)
+    region, source = explicit_region(args.region, os.environ)
     try:
-        return rt.session_factory(profile_name=args.profile, region_name=region)
+        session = rt.session_factory(profile_name=args.profile, region_name=region)
     except ProfileNotFound:
         raise NoCredentials(
             f"AWS profile {args.profile!r} not found; list profiles with "
             "`aws configure list-profiles`"
         ) from None
+    if region is None:
+        region = getattr(session, "region_name", None)
+        source = implicit_source(args.profile, os.environ)
+    # A Region botocore has never heard of would surface only as "cannot reach AWS".
+    if region:
+        check_region(region, source)
+    return session
 
 
 def _describe_all(stack: str, clients: Clients) -> list[JobState]:

@@ -1,4 +1,4 @@
-"""The Region: the AWS CLI's precedence."""
+"""The Region: the AWS CLI's precedence, and a Region botocore does not know named as such."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from comprehend_jobs import cli_errors as errors
+from comprehend_jobs.cli_regions import botocore_partitions, check_region
 from comprehend_jobs.job_types import ENTITIES_DETECTION
 from tests.cli.moto_jobs import Emulator, FakeClock, invoke, runtime
 
@@ -93,3 +94,83 @@ def test_aws_region_finds_a_stack_in_that_region(
 
     assert run.code == 0, run.stderr
     assert "invoices" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "variable", "source", "hint"),
+    [
+        (["--region", "moon-1"], None, "--region", "Region names look like us-east-1"),
+        (["--region", "us-east1"], None, "--region", "did you mean us-east-1"),
+        ([], "AWS_REGION", "AWS_REGION", "Region names look like us-east-1"),
+        ([], "AWS_DEFAULT_REGION", "AWS_DEFAULT_REGION", "Region names look like us-east-1"),
+    ],
+)
+def test_unknown_region_is_named_with_a_hint(
+    aws: str,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    variable: str | None,
+    source: str,
+    hint: str,
+) -> None:
+    # GIVEN a Region no botocore partition has (from the flag or a variable)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    if variable is not None:
+        monkeypatch.setenv(variable, "moon-1")
+    region = flags[1] if flags else "moon-1"
+
+    run = invoke(["status", "Jobs", *flags], runtime(clock))
+
+    # THEN a usage error names it and where it came from, before any AWS call
+    assert run.code == errors.EXIT_USAGE
+    assert run.stderr.startswith(
+        f"comprehend-jobs: error: unknown AWS Region '{region}' (from {source}); "
+    )
+    assert hint in run.stderr
+    assert run.stderr.count("\n") == 1
+
+
+def test_unknown_region_from_the_profile_names_the_profile(
+    aws: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "config"
+    config.write_text(CONFIG.replace("ap-south-1", "moon-1"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+
+    run = invoke(["status", "Jobs", "--profile", "dev"], runtime(clock))
+
+    assert run.code == errors.EXIT_USAGE
+    assert "unknown AWS Region 'moon-1' (from the region of profile 'dev'" in run.stderr
+
+
+def listed_regions() -> list[str]:
+    """Every Region the installed botocore lists, read straight from its data."""
+    from botocore.loaders import create_loader
+
+    data = create_loader().load_data("partitions")
+    return sorted(r for p in data["partitions"] for r in p["regions"])
+
+
+def test_every_region_botocore_lists_is_known() -> None:
+    partitions = botocore_partitions()
+    regions = listed_regions()
+
+    assert {"us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"} <= set(regions)
+    for region in regions:
+        check_region(region, "--region", partitions)
+
+
+@pytest.mark.parametrize("region", ["eu-west-9", "ap-southeast-42", "us-gov-north-7"])
+def test_a_region_newer_than_botocore_is_known_by_its_partitions_pattern(region: str) -> None:
+    # Not listed by the installed botocore, but shaped like its partition's Regions.
+    assert region not in listed_regions()
+    check_region(region, "--region")
+
+
+@pytest.mark.parametrize("region", ["moon-1", "us-east1", "US-EAST-1", "useast1", "local"])
+def test_names_no_partition_accepts_are_unknown(region: str) -> None:
+    with pytest.raises(errors.UsageError, match=rf"^unknown AWS Region '{region}' \(from X\); "):
+        check_region(region, "X")
