@@ -1,5 +1,6 @@
 """``comprehend-jobs``: follow and read the Comprehend jobs a deployed stack started.
 
+    comprehend-jobs --version
     comprehend-jobs status STACK [--wait] [--interval SECONDS]
     comprehend-jobs results STACK [--job NAME] [--format table|csv|jsonl] [--out DIR]
 
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -45,6 +47,8 @@ from comprehend_jobs.cli_rows import ParseReport, columns_for, iter_rows
 from comprehend_jobs.cli_status import DEFAULT_INTERVAL, JobState, describe_job, follow
 
 PROG = "comprehend-jobs"
+#: The distribution whose version ``--version`` prints.
+DISTRIBUTION = "comprehend-jobs"
 _CLIENT_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra="comprehend-jobs-cli")
 
 
@@ -82,7 +86,31 @@ class Clients:
         return self._clients[key]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def installed_version() -> str:
+    """The installed package's version, from its metadata."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return "unknown (the package is not installed)"
+
+
+class _VersionShown(Exception):
+    """``--version`` was printed; the command ends with exit code 0."""
+
+
+class _VersionAction(argparse.Action):
+    """Print the version on the runtime's stdout (argparse's own action uses sys.stdout)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, stream: TextIO) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+        self._stream = stream
+
+    def __call__(self, *_: Any, **__: Any) -> None:
+        print(f"{PROG} {installed_version()}", file=self._stream)
+        raise _VersionShown
+
+
+def build_parser(stdout: TextIO | None = None) -> argparse.ArgumentParser:
     """The command line: two subcommands sharing --region, --profile and --debug."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("stack", metavar="STACK", help="name or ID of the deployed stack")
@@ -99,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "4 stack not found, 5 stack has no jobs, 6 job still running, 7 output missing, "
         "8 access denied, 9 job not found, 10 other AWS error",
     )
+    parser.add_argument("--version", action=_VersionAction, stream=stdout or sys.stdout)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     status = commands.add_parser(
@@ -142,7 +171,10 @@ def _positive_seconds(text: str) -> float:
 def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
     """Run the command; returns the exit code (see ``build_parser``'s epilog)."""
     rt = runtime or Runtime()
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser(rt.stdout).parse_args(argv)
+    except _VersionShown:
+        return errors.EXIT_OK
     try:
         clients = Clients(_session(rt, args))
         if args.command == "status":
