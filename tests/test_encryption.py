@@ -307,6 +307,19 @@ BAD_PROPS: list[tuple[dict[str, Any], str, str]] = [
         "existing_output_key",
         KEY_ID,
     ),
+    (
+        {"existing_volume_key": f"arn:aws:kms:eu-west-1:111111111111:key/{KEY_ID}"},
+        "existing_volume_key",
+        "this one is in eu-west-1",
+    ),
+    (
+        {"existing_output_key": "arn:aws:kms:eu-west-1:222222222222:alias/results"},
+        "existing_output_key",
+        "a key in the stack's Region us-east-1",
+    ),
+    ({"single_key": "false"}, "single_key", "True or False"),
+    ({"volume_encryption": "false"}, "volume_encryption", "pass volume_encryption=False"),
+    ({"output_encryption": "no"}, "output_encryption", "pass output_encryption=False"),
     ({"single_key": True, "existing_output_key": KEY_ID}, "single_key", "True"),
     ({"single_key": True, "volume_encryption": False}, "single_key", "True"),
     (
@@ -360,3 +373,36 @@ def test_all_problems_are_reported_together() -> None:
     with pytest.raises(PropValidationError) as raised:
         JobEncryption(stack, "Enc", existing_volume_key="alias/x", existing_output_key="bad")
     assert len(raised.value.problems) == 2
+
+
+def test_a_key_object_from_another_region_is_rejected() -> None:
+    stack = new_stack(env=TEST_ENV)
+    key = kms.Key.from_key_arn(stack, "K", f"arn:aws:kms:eu-west-1:111111111111:key/{KEY_ID}")
+    with pytest.raises(PropValidationError) as raised:
+        JobEncryption(stack, "Enc", existing_output_key=key)
+    message = str(raised.value)
+    assert message.startswith(
+        "JobEncryption at 'TestStack/Enc': invalid props: existing_output_key="
+    )
+    assert "<an imported kms.IKey at 'TestStack/K'>" in message
+    assert "InterfaceDynamicProxy" not in message
+
+
+def test_a_string_parameter_for_a_key_is_a_warning_naming_the_form() -> None:
+    from aws_cdk import CfnParameter
+
+    stack = new_stack(env=TEST_ENV)
+    loose = CfnParameter(stack, "VolumeKey", type="String")
+    strict = CfnParameter(stack, "OutputKey", type="String", allowed_pattern=r"^arn:.*$")
+    enc = JobEncryption(
+        stack,
+        "Enc",
+        existing_volume_key=loose.value_as_string,
+        existing_output_key=strict.value_as_string,
+    )
+    texts = [str(m.data) for m in enc.node.metadata if m.type == "aws:cdk:warning"]
+    assert len(texts) == 1, texts
+    assert "existing_volume_key is the CfnParameter TestStack/VolumeKey of type String" in texts[0]
+    assert "must be a key ARN" in texts[0]
+    assert "allowed_pattern=" in texts[0]
+    assert "comprehend-jobs:key-token" in texts[0]

@@ -26,11 +26,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, Aws, CfnParameter, RemovalPolicy, Stack, Token, Tokenization
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from comprehend_jobs.validation import Problems
+from comprehend_jobs.validation import Problems, construct_label
+
+#: The synth warning for a key given as a String parameter (any text passes CloudFormation).
+KEY_TOKEN_WARNING = "comprehend-jobs:key-token"
+#: What a key given as a token must resolve to.
+TOKEN_KEY_FORM = (
+    "a key ARN 'arn:<partition>:kms:<region>:<account>:key/<key id>' (a token is sent and "
+    "granted as given: a key ID or alias there makes an invalid IAM resource)"
+)
+#: A CfnParameter AllowedPattern that admits only key ARNs.
+KEY_ARN_PARAMETER_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+$"
 
 _KEY_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 _ALIAS_NAME = r"alias/[a-zA-Z0-9/_-]{1,250}"
@@ -126,16 +136,20 @@ def _account_differs(account: str, stack: Stack) -> bool:
 class JobEncryption(Construct):
     """The volume key and the output key of a Comprehend job.
 
-    :param single_key: one created key for both uses. Default: False (two keys, so the
+    :param single_key: one created key for both uses (a bool). Default: False (two keys, so the
         output key can be shared with the readers of the results without also opening
         the volume key). Only for created keys.
-    :param volume_encryption: send ``VolumeKmsKeyId``. Default: True. False: no volume
+    :param volume_encryption: send ``VolumeKmsKeyId`` (a bool). Default: True. False: no volume
         key is created or sent (Comprehend then uses its own encryption for the volume).
-    :param output_encryption: send ``OutputDataConfig.KmsKeyId``. Default: True.
+    :param output_encryption: send ``OutputDataConfig.KmsKeyId`` (a bool). Default: True.
     :param existing_volume_key: use this key instead of creating one (IKey, key ID of
-        this account, or key ARN). Default: a key is created.
+        this account, or key ARN; a key ARN must name the stack's Region). A token (e.g.
+        a ``CfnParameter``) must resolve to a key ARN; a String parameter without an
+        ``allowed_pattern`` is a synth warning (``comprehend-jobs:key-token``). Default: a
+        key is created.
     :param existing_output_key: use this key instead of creating one (IKey, key ID or
-        alias of this account, key ARN or alias ARN). Default: a key is created.
+        alias of this account, key ARN or alias ARN, in the stack's Region). A token must
+        resolve to a key ARN, as for ``existing_volume_key``. Default: a key is created.
     :param removal_policy: removal policy of the keys this construct creates. Default:
         RETAIN (like aws-cdk-lib: data encrypted with a deleted key is lost).
     """
@@ -153,7 +167,14 @@ class JobEncryption(Construct):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         stack = Stack.of(scope)
-        problems = Problems(f"JobEncryption({construct_id})")
+        problems = Problems(construct_label("JobEncryption", scope, construct_id))
+        for prop, flag in (
+            ("single_key", single_key),
+            ("volume_encryption", volume_encryption),
+            ("output_encryption", output_encryption),
+        ):
+            problems.check_bool(prop, flag)
+        problems.raise_if_any()
         _check_exclusive(
             problems,
             single_key=single_key,
@@ -171,6 +192,11 @@ class JobEncryption(Construct):
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
+        for prop, value in (
+            ("existing_volume_key", existing_volume_key),
+            ("existing_output_key", existing_output_key),
+        ):
+            warn_if_string_parameter(self, prop, value)
         self.single_key = single_key
         policy = removal_policy or RemovalPolicy.RETAIN
         created: dict[str, kms.Key] = {}
@@ -378,11 +404,88 @@ def _ref_for_key(stack: Stack, key: kms.IKey) -> KeyReference:
     )
 
 
-def _resolve(
-    problems: Problems, stack: Stack, prop: str, value: kms.IKey | str
+def warn_if_string_parameter(scope: Construct, prop: str, value: object) -> None:
+    """Warn when ``value`` is a ``CfnParameter`` of type String without an
+    ``allowed_pattern``: CloudFormation accepts any text, and only a key ARN works."""
+    parameter = _parameter_of(scope, value)
+    if parameter is None or parameter.type != "String" or parameter.allowed_pattern:
+        return
+    Annotations.of(scope).add_warning_v2(
+        KEY_TOKEN_WARNING,
+        f"{prop} is the CfnParameter {parameter.node.path} of type String, which accepts "
+        f"any text at deploy time; it must be {TOKEN_KEY_FORM}. Fix: give the parameter "
+        f"allowed_pattern={KEY_ARN_PARAMETER_PATTERN!r}, or pass the key as a kms.IKey.",
+    )
+
+
+def _parameter_of(scope: Construct, value: object) -> CfnParameter | None:
+    """The CfnParameter a string token is a plain reference to, else None."""
+    if not isinstance(value, str) or not Token.is_unresolved(value):
+        return None
+    try:
+        token = Tokenization.reverse_string(value).first_token
+    except Exception:
+        return None
+    if token is None:
+        return None
+    stack = Stack.of(scope)
+    resolved = stack.resolve(value)
+    if not isinstance(resolved, dict) or set(resolved) != {"Ref"}:
+        return None
+    for child in stack.node.find_all():
+        if isinstance(child, CfnParameter) and stack.resolve(child.logical_id) == resolved["Ref"]:
+            return child
+    return None
+
+
+def resolve_key(
+    problems: Problems, stack: Stack, prop: str, value: kms.IKey | str, *, aliases: bool
 ) -> KeyReference | None:
-    volume = prop == "existing_volume_key"
+    """The reference for a key prop given as an IKey or a string, in the stack's Region;
+    records a problem (and returns None) for anything else. ``aliases``: whether alias
+    names and alias ARNs are accepted."""
+    return _resolve(problems, stack, prop, value, volume=not aliases)
+
+
+def _resolve(
+    problems: Problems,
+    stack: Stack,
+    prop: str,
+    value: kms.IKey | str,
+    *,
+    volume: bool | None = None,
+) -> KeyReference | None:
+    if volume is None:
+        volume = prop == "existing_volume_key"
     forms = _VOLUME_FORMS if volume else _OUTPUT_FORMS
+    ref = _resolve_any(problems, stack, prop, value, volume=volume, forms=forms)
+    if (
+        ref is not None
+        and not Token.is_unresolved(ref.region)
+        and not Token.is_unresolved(stack.region)
+        and ref.region != stack.region
+    ):
+        problems.add(
+            prop,
+            value,
+            f"a key in the stack's Region {stack.region}; this one is in {ref.region} "
+            "(KMS keys are Regional, and Comprehend and S3 use only keys of their own Region)",
+            f"use a key in {stack.region} (a multi-Region key's replica there has its own "
+            f"ARN), or deploy the stack to {ref.region}",
+        )
+        return None
+    return ref
+
+
+def _resolve_any(
+    problems: Problems,
+    stack: Stack,
+    prop: str,
+    value: kms.IKey | str,
+    *,
+    volume: bool,
+    forms: str,
+) -> KeyReference | None:
     if not isinstance(value, str):
         if not _is_key(value):
             problems.add(prop, value, forms, "pass a kms.IKey or a key string")
@@ -400,7 +503,8 @@ def _resolve(
             return _ref_for_string(stack, alias.alias_name, volume=False)
         return _ref_for_key(stack, value)
     if Token.is_unresolved(value):
-        # A deploy-time value (e.g. a parameter): sent as given; assumed to be an ARN.
+        # A deploy-time value (e.g. a parameter): sent and granted as given, so it must be
+        # a key ARN (TOKEN_KEY_FORM); a String parameter gets a warning.
         return KeyReference(
             value, value, None, Aws.ACCOUNT_ID, Aws.REGION, stack.partition, None, False
         )
@@ -411,7 +515,7 @@ def _resolve(
             if volume and ("alias/" in value)
             else "copy the key ID or ARN from the KMS console"
         )
-        problems.add(prop, value, forms, fix)
+        problems.add(prop, value, f"{forms}; a token must resolve to {TOKEN_KEY_FORM}", fix)
     return ref
 
 
