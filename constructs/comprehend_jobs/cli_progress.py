@@ -1,7 +1,8 @@
 """Showing job states: the status table, and progress while following jobs.
 
 On a terminal the table is redrawn in place (elapsed time ticks); anywhere else (logs, CI)
-one line is printed per status change, so the log reads top to bottom.
+one line is printed per status change, so the log reads top to bottom, with a heartbeat
+line after five minutes without one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from comprehend_jobs.cli_formats import align
 from comprehend_jobs.cli_status import JobState
 
 Clock = Callable[[], datetime]
+
+#: Seconds of silence after which ``LineDisplay`` prints a heartbeat (CI kills silent jobs).
+HEARTBEAT_INTERVAL = 300.0
 
 _HEADERS = ("TYPE", "NAME", "STATUS", "SUBMITTED", "ELAPSED", "OUTPUT")
 
@@ -69,18 +73,27 @@ def status_lines(states: Sequence[JobState], now: datetime) -> list[str]:
 
 
 class LineDisplay:
-    """One line per job when first seen and per status change; for logs and CI."""
+    """One line per job when first seen and per status change; for logs and CI.
 
-    tick: float | None = None
+    CI systems kill a job whose log stays silent too long, so after ``heartbeat`` seconds
+    without a line a heartbeat says how many jobs still run and how long we have waited.
+    ``tick`` makes ``follow`` look in that often even when it polls less often.
+    """
 
-    def __init__(self, stream: TextIO, now: Clock) -> None:
+    def __init__(self, stream: TextIO, now: Clock, heartbeat: float = HEARTBEAT_INTERVAL) -> None:
         self._stream = stream
         self._now = now
         self._seen: dict[str, str] = {}
+        self.tick: float | None = heartbeat
+        self._heartbeat = timedelta(seconds=heartbeat)
+        self._started: datetime | None = None
+        self._last_line: datetime | None = None
 
     def show(self, states: Sequence[JobState]) -> None:
-        """Print the jobs whose status changed since the last call."""
+        """Print the jobs whose status changed since the last call, or a heartbeat when due."""
         now = self._now()
+        if self._started is None:
+            self._started = now
         for state in states:
             before = self._seen.get(state.ref.arn)
             if before == state.status:
@@ -95,11 +108,24 @@ class LineDisplay:
                 line += f"  output {state.output_uri}"
             if state.message:
                 line += f"  message: {state.message}"
-            print(line, file=self._stream, flush=True)
+            self._print(line, now)
+        running = sum(not s.done for s in states)
+        last = self._last_line or self._started
+        if running and now - last >= self._heartbeat:
+            self._print(
+                f"{format_time(now)}  still waiting: {running} of {len(states)} job(s) running, "
+                f"waited {format_elapsed(now - self._started)}",
+                now,
+            )
 
     def note(self, text: str) -> None:
         """Print a remark on a line of its own."""
-        print(f"{format_time(self._now())}  {text}", file=self._stream, flush=True)
+        now = self._now()
+        self._print(f"{format_time(now)}  {text}", now)
+
+    def _print(self, line: str, now: datetime) -> None:
+        print(line, file=self._stream, flush=True)
+        self._last_line = now
 
 
 class LiveDisplay:

@@ -1,7 +1,8 @@
-"""Polling: the interval, backoff while throttled, and the time formats shown."""
+"""Polling: the interval, backoff while throttled, the heartbeat, and the time formats shown."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -11,10 +12,15 @@ import pytest
 from botocore.stub import Stubber
 
 from comprehend_jobs.cli_discovery import JobRef
-from comprehend_jobs.cli_progress import format_elapsed
+from comprehend_jobs.cli_progress import (
+    HEARTBEAT_INTERVAL,
+    LineDisplay,
+    format_elapsed,
+    make_display,
+)
 from comprehend_jobs.cli_status import JobState, Throttled, follow
 from comprehend_jobs.job_types import ENTITIES_DETECTION
-from tests.cli.moto_jobs import REGION, T0, Emulator, FakeClock, invoke, runtime
+from tests.cli.moto_jobs import REGION, T0, Emulator, FakeClock, TtyStream, invoke, runtime
 
 REF = JobRef(
     arn="arn:aws:comprehend:us-east-1:123456789012:entities-detection-job/abc",
@@ -130,3 +136,80 @@ def test_cli_backs_off_on_throttling_responses(emulator: Emulator, clock: FakeCl
 )
 def test_elapsed_format(seconds: int, text: str) -> None:
     assert format_elapsed(timedelta(seconds=seconds)) == text
+
+
+def test_pipe_output_has_a_heartbeat_while_nothing_changes(clock: FakeClock) -> None:
+    # GIVEN a job that stays IN_PROGRESS for 20 minutes, polled every 10 minutes, in a pipe
+    out = io.StringIO()
+    display = LineDisplay(out, clock.now)
+    describe = scripted("IN_PROGRESS", "COMPLETED")
+
+    # WHEN
+    follow([state("IN_PROGRESS")], describe, display, interval=600, sleep=clock.sleep)
+
+    # THEN a line every 5 minutes without a change says how many jobs run and for how long
+    assert clock.sleeps == [HEARTBEAT_INTERVAL] * 4
+    assert out.getvalue().splitlines() == [
+        "2026-11-23T09:00:00Z  entities-detection  invoices  IN_PROGRESS  elapsed 0s",
+        "2026-11-23T09:05:00Z  still waiting: 1 of 1 job(s) running, waited 5m00s",
+        "2026-11-23T09:10:00Z  still waiting: 1 of 1 job(s) running, waited 10m00s",
+        "2026-11-23T09:15:00Z  still waiting: 1 of 1 job(s) running, waited 15m00s",
+        "2026-11-23T09:20:00Z  entities-detection  invoices  IN_PROGRESS -> COMPLETED"
+        "  elapsed 20m00s",
+    ]
+
+
+def test_cli_heartbeat_in_a_pipe_counts_the_jobs_still_running(
+    emulator: Emulator, clock: FakeClock
+) -> None:
+    # GIVEN two jobs: one ends after 1 minute, the other after 12, polled every minute
+    quick = emulator.start_job(ENTITIES_DETECTION, "quick")
+    slow = emulator.start_job(ENTITIES_DETECTION, "slow")
+    for arn in (quick, slow):
+        emulator.set_job(arn, "IN_PROGRESS", submitted=T0)
+    emulator.deploy_stack("Jobs", {"A": quick, "B": slow})
+    clock.then(
+        lambda: emulator.set_job(quick, "COMPLETED", ended=clock.now()),
+        *[lambda: None] * 10,
+        lambda: emulator.set_job(slow, "COMPLETED", ended=clock.now()),
+    )
+
+    # WHEN
+    run = invoke(["status", "Jobs", "--wait", "--interval", "60"], runtime(clock))
+
+    # THEN a heartbeat 5 minutes after the last line, and again 5 minutes later
+    assert run.code == 0, run.stderr
+    assert clock.sleeps == [60] * 12
+    heartbeats = [line for line in run.stdout.splitlines() if "still waiting" in line]
+    assert heartbeats == [
+        "2026-11-23T09:06:00Z  still waiting: 1 of 2 job(s) running, waited 6m00s",
+        "2026-11-23T09:11:00Z  still waiting: 1 of 2 job(s) running, waited 11m00s",
+    ]
+    assert run.stdout.splitlines()[-1] == "all 2 job(s) COMPLETED"
+
+
+def test_no_heartbeat_while_lines_keep_coming(clock: FakeClock) -> None:
+    # Throttling notes are lines too: the log is not silent, so no heartbeat is added.
+    out = io.StringIO()
+    describe = scripted(*["throttle"] * 4, "COMPLETED")
+
+    follow(
+        [state("IN_PROGRESS")],
+        describe,
+        LineDisplay(out, clock.now),
+        interval=100,
+        sleep=clock.sleep,
+    )
+
+    assert "still waiting" not in out.getvalue()
+
+
+def test_terminal_display_has_no_heartbeat(clock: FakeClock) -> None:
+    # The table redrawn in place already shows time passing.
+    out = TtyStream()
+    display = make_display(out, clock.now)
+    describe = scripted("IN_PROGRESS", "COMPLETED")
+
+    follow([state("IN_PROGRESS")], describe, display, interval=600, sleep=clock.sleep)
+
+    assert "still waiting" not in out.getvalue()
