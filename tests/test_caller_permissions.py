@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 import random
 
-from comprehend_jobs.caller_permissions import CallerPermissions
+from comprehend_jobs.caller_permissions import (
+    ATTRIBUTE_CHARS,
+    DOCUMENT_CHARS,
+    KEY_ARN_CHARS,
+    MODEL_ARN_CHARS,
+    REGION_CHARS,
+    ROLE_ARN_CHARS,
+    CallerPermissions,
+    deployed_chars,
+)
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
     DOMINANT_LANGUAGE_DETECTION,
@@ -320,41 +329,190 @@ def _resources(statements: list[dict[str, object]]) -> list[object]:
     return out
 
 
+def _chars(document: dict[str, object]) -> int:
+    """A document of literal values as IAM counts it: its JSON without whitespace."""
+    return len(json.dumps(document, separators=(",", ":")))
+
+
+def _documents(permissions: CallerPermissions) -> list[dict[str, object]]:
+    shards = permissions.shards_needed()
+    return [permissions.document(i, shards) for i in range(shards)]
+
+
 def test_a_few_jobs_fit_one_document() -> None:
     assert _many_models(10).shards_needed() == 1
 
 
-def test_many_models_are_spread_over_documents_under_the_size_limit() -> None:
+def test_many_models_are_packed_into_documents_under_the_size_limit() -> None:
     permissions = _many_models(100)
-    shards = permissions.shards_needed()
-    assert shards == 3
-    documents = [permissions.document(i, shards) for i in range(shards)]
+    documents = _documents(permissions)
+    # 100 ARNs of 68 characters and the fixed statements: two documents, not three.
+    assert len(documents) == 2
     for document in documents:
-        assert len(json.dumps(document, separators=(",", ":"))) < 6_144
+        assert _chars(document) <= DOCUMENT_CHARS
+    # Packed: one document fewer could not hold the estimate.
+    assert permissions.fixed_chars() + permissions.arn_chars > permissions.arn_room()
     # Every ARN in exactly one document; the fixed statements only in the first.
-    everything = [r for d in documents for r in _resources(d["Statement"])]
-    assert sorted(map(str, everything)) == sorted(map(str, _resources(permissions.statements())))
+    everything = [r for d in documents for r in _resources(d["Statement"])]  # type: ignore[arg-type]
     assert len(everything) == len(set(map(str, everything)))
+    models = {f"{RECOGNIZER}-{i:03d}" for i in range(100)}
+    assert models <= set(map(str, everything))
     runs = [
-        d for d in documents if any(s["Sid"] == "RunEntitiesDetectionJobs" for s in d["Statement"])
+        d
+        for d in documents
+        if any(s["Sid"] == "RunEntitiesDetectionJobs" for s in d["Statement"])  # type: ignore[attr-defined]
     ]
     assert runs == [documents[0]]
 
 
 def test_spread_does_not_depend_on_job_order() -> None:
-    first, second = _many_models(100), _many_models(100, shuffle=3)
-    shards = first.shards_needed()
-    assert [first.document(i, shards) for i in range(shards)] == [
-        second.document(i, shards) for i in range(shards)
-    ]
+    for count in (100, 400):
+        assert _documents(_many_models(count)) == _documents(_many_models(count, shuffle=3))
 
 
-def test_tokens_count_as_long_arns() -> None:
-    permissions = CallerPermissions(job_arn_pattern=_pattern, is_token=lambda v: True)
-    for i in range(30):
-        permissions.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=f"{ROLE}{i}")
-    # 30 deploy-time role ARNs at 128 characters each need two documents.
+#: The estimate of one of ``_many_models``' ARNs: in quotes, then a comma.
+_MODEL = len(json.dumps(f"{RECOGNIZER}-000")) + 1
+
+
+def _filled_to(permissions: CallerPermissions, shards: int) -> int:
+    """Register models of ``_MODEL`` characters until less than two of them fit in ``shards``
+    documents; return the characters left."""
+    i = 0
+    while True:
+        left = shards * permissions.arn_room() - permissions.fixed_chars() - permissions.arn_chars
+        if left < 2 * _MODEL:
+            return left
+        permissions.add_job(
+            job_type=ENTITIES_DETECTION,
+            data_access_role_arn=ROLE,
+            model_arns=[f"{RECOGNIZER}-{i:03d}"],
+        )
+        i += 1
+
+
+def _boundary_registry(extra: int) -> tuple[CallerPermissions, int]:
+    """A registry filled to exactly one document (plus ``extra`` characters), and the size of
+    the last ARN it registered."""
+    permissions = _registry()
+    left = _filled_to(permissions, 1)
+    if left > _MODEL:
+        permissions.add_job(
+            job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, model_arns=[f"{RECOGNIZER}-xxx"]
+        )
+        left -= _MODEL
+    # An ARN of exactly the characters left (its quotes and comma included), no larger than
+    # the largest so far (so the room per document stays as it is).
+    size = left + extra
+    arn = f"arn:{'z' * (size - 7)}"
+    permissions.add_job(job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, model_arns=[arn])
+    return permissions, size
+
+
+def test_an_arn_that_exactly_fits_stays_in_the_document() -> None:
+    permissions, size = _boundary_registry(0)
+    assert size <= _MODEL
+    assert permissions.fixed_chars() + permissions.arn_chars == permissions.arn_room()
+    assert permissions.shards_needed() == 1
+    (document,) = _documents(permissions)
+    assert _chars(document) <= DOCUMENT_CHARS
+
+
+def test_one_character_more_opens_the_next_document() -> None:
+    permissions, size = _boundary_registry(1)
+    assert size <= _MODEL
+    assert permissions.fixed_chars() + permissions.arn_chars == permissions.arn_room() + 1
     assert permissions.shards_needed() == 2
+    first, second = _documents(permissions)
+    assert _chars(first) <= DOCUMENT_CHARS
+    assert _chars(second) <= DOCUMENT_CHARS
+    assert second["Statement"]  # never an empty policy
+
+
+def test_mixed_sizes_in_any_order_fill_every_document_under_the_limit() -> None:
+    rng = random.Random(11)
+    for count in (1, 37, 150, 400):
+        lengths = [rng.randint(20, 200) for _ in range(count)]
+        jobs = [
+            {
+                "job_type": [ENTITIES_DETECTION, DOCUMENT_CLASSIFICATION][i % 2],
+                "data_access_role_arn": f"{ROLE}{i % 7}",
+                "model_arns": [f"arn:{i:04d}:{'m' * length}"],
+                "volume_key_arn": f"{KEY}{i % 3}",
+            }
+            for i, length in enumerate(lengths)
+        ]
+        first, second = _registry(), _registry()
+        for job in jobs:
+            first.add_job(**job)  # type: ignore[arg-type]
+        rng.shuffle(jobs)
+        for job in jobs:
+            second.add_job(**job)  # type: ignore[arg-type]
+        documents = _documents(first)
+        assert documents == _documents(second)
+        for document in documents:
+            assert document["Statement"]
+            assert _chars(document) <= DOCUMENT_CHARS
+        # A document is added only when the estimate outgrows the ones before it.
+        total = first.fixed_chars() + first.arn_chars
+        assert (len(documents) - 1) * first.arn_room() < total <= len(documents) * first.arn_room()
+
+
+def test_tokens_count_at_the_longest_their_arn_format_allows() -> None:
+    # The bounds are the ARN formats at their longest.
+    assert len(f"arn:aws-us-gov:iam::{'1' * 12}:role/{'r' * 64}") == ROLE_ARN_CHARS
+    assert (
+        len(f"arn:aws-us-gov:kms:{'r' * REGION_CHARS}:{'1' * 12}:key/mrk-{'0' * 32}")
+        == KEY_ARN_CHARS
+    )
+    assert (
+        len(
+            f"arn:aws-us-gov:comprehend:{'r' * REGION_CHARS}:{'1' * 12}:"
+            f"document-classifier/{'n' * 63}/version/{'v' * 63}"
+        )
+        == MODEL_ARN_CHARS
+    )
+    permissions = CallerPermissions(job_arn_pattern=_pattern, is_token=lambda v: True)
+    before = permissions.arn_chars
+    permissions.add_job(
+        job_type=ENTITIES_DETECTION,
+        data_access_role_arn="role-token",
+        model_arns=["model-token"],
+        volume_key_arn="key-token",
+    )
+    # Each in quotes, followed by a comma.
+    assert permissions.arn_chars - before == ROLE_ARN_CHARS + MODEL_ARN_CHARS + KEY_ARN_CHARS + 9
+    assert permissions.estimates == 3
+    for i in range(60):
+        permissions.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=f"{ROLE}{i}")
+    # 61 deploy-time role ARNs at 105 characters each need two documents.
+    assert permissions.shards_needed() == 2
+
+
+def test_fixed_statements_are_measured_as_deployed() -> None:
+    join = {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":comprehend:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":entities-detection-job/*",
+            ],
+        ]
+    }
+    deployed = len(
+        f'"arn:aws-us-gov:comprehend:{"r" * REGION_CHARS}:{"1" * 12}:entities-detection-job/*"'
+    )
+    # The template form of a Join is longer than what it resolves to: the larger counts.
+    assert deployed < len(json.dumps(join, separators=(",", ":")))
+    assert deployed_chars(join) == len(json.dumps(join, separators=(",", ":")))
+    log_group = {"Fn::GetAtt": ["OnEventLogsA1B2C3D4", "Arn"]}
+    assert deployed_chars(log_group) == 2 + ATTRIBUTE_CHARS
+    assert deployed_chars({"Resource": log_group}) == len('{"Resource":}') + 2 + ATTRIBUTE_CHARS
+    assert deployed_chars(["a", "bc"]) == len('["a","bc"]')
 
 
 def test_document_is_rendered_once_until_a_job_registers() -> None:
