@@ -24,7 +24,9 @@ TABLE_MAX_WIDTH = 60
 
 
 def cell(value: Any) -> str:
-    """One value as text: scores to 4 places, label lists as ``NAME=score; ...``."""
+    """One value as text: scores to 4 places, label lists as ``NAME=score; ...``, None empty."""
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:.4f}"
     if isinstance(value, list):

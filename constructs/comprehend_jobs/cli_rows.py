@@ -33,6 +33,8 @@ ENTITY_COLUMNS = ("file", "line", "type", "text", "begin_offset", "end_offset", 
 #: Columns of a row per document (classification, sentiment, dominant language). ``label``
 #: and ``score`` are the best-scoring class; ``labels`` lists every class with its score.
 DOCUMENT_COLUMNS = ("file", "line", "label", "score", "labels", "error")
+#: Columns holding numbers: None (JSON null) when the output has none, never "".
+NUMERIC_COLUMNS = frozenset({"line", "begin_offset", "end_offset", "score"})
 
 _ENTITY_TYPES = frozenset(
     {
@@ -96,7 +98,7 @@ def _json_object(raw: str) -> dict[str, Any] | None:
 
 
 def _where(document: dict[str, Any], path: Path) -> tuple[str, Any]:
-    return str(document.get("File", path.name)), document.get("Line", "")
+    return str(document.get("File", path.name)), document.get("Line")
 
 
 def _error(document: dict[str, Any]) -> str:
@@ -108,7 +110,8 @@ def _entity_rows(document: dict[str, Any], path: Path) -> Iterator[Row]:
     file, line = _where(document, path)
     error = _error(document)
     if error:
-        yield dict.fromkeys(ENTITY_COLUMNS, "") | {"file": file, "line": line, "error": error}
+        blank = {c: None if c in NUMERIC_COLUMNS else "" for c in ENTITY_COLUMNS}
+        yield blank | {"file": file, "line": line, "error": error}
         return
     for entity in _entities(document):
         yield {
@@ -116,9 +119,9 @@ def _entity_rows(document: dict[str, Any], path: Path) -> Iterator[Row]:
             "line": line,
             "type": entity.get("Type", ""),
             "text": entity.get("Text", ""),
-            "begin_offset": entity.get("BeginOffset", ""),
-            "end_offset": entity.get("EndOffset", ""),
-            "score": entity.get("Score", ""),
+            "begin_offset": entity.get("BeginOffset"),
+            "end_offset": entity.get("EndOffset"),
+            "score": entity.get("Score"),
             "error": "",
         }
 
@@ -137,7 +140,7 @@ def _entities(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def _document_rows(document: dict[str, Any], path: Path) -> Iterator[Row]:
     file, line = _where(document, path)
     labels = sorted(_labels(document), key=lambda pair: (-pair["score"], pair["name"]))
-    best = labels[0] if labels else {"name": "", "score": ""}
+    best = labels[0] if labels else {"name": "", "score": None}
     yield {
         "file": file,
         "line": line,

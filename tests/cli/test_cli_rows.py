@@ -18,6 +18,7 @@ from comprehend_jobs.cli_rows import (
     iter_rows,
 )
 from comprehend_jobs.job_types import (
+    DOCUMENT_CLASSIFICATION,
     DOMINANT_LANGUAGE_DETECTION,
     ENTITIES_DETECTION,
     EVENTS_DETECTION,
@@ -84,7 +85,7 @@ def test_sentiment_and_language_are_document_rows(tmp_path: Path) -> None:
         "MIXED",
         "NEGATIVE",
     ]
-    assert (by_language["label"], by_language["line"]) == ("fr", "")
+    assert (by_language["label"], by_language["line"]) == ("fr", None)
 
 
 def test_documents_the_service_could_not_read_keep_their_error(tmp_path: Path) -> None:
@@ -94,6 +95,53 @@ def test_documents_the_service_could_not_read_keep_their_error(tmp_path: Path) -
     (row,) = iter_rows(ENTITIES_DETECTION, files, ParseReport())
 
     assert (row["file"], row["type"], row["error"]) == ("scan.pdf", "", "UNSUPPORTED_DOC_TYPE: bad")
+
+
+def error_rows(tmp_path: Path) -> list[tuple[tuple[str, ...], dict[str, object]]]:
+    """An entity row and a classification row for documents the service could not read."""
+    failed = {"File": "scan.pdf", "ErrorCode": "UNSUPPORTED_DOC_TYPE", "ErrorMessage": "bad"}
+    files = [write_lines(tmp_path / "output", failed)]
+    (entity,) = iter_rows(ENTITIES_DETECTION, files, ParseReport())
+    (document,) = iter_rows(DOCUMENT_CLASSIFICATION, files, ParseReport())
+    return [(ENTITY_COLUMNS, entity), (DOCUMENT_COLUMNS, document)]
+
+
+def test_error_rows_in_jsonl_have_null_numbers(tmp_path: Path) -> None:
+    out = io.StringIO()
+    for columns, row in error_rows(tmp_path):
+        write_rows("jsonl", columns, [row], out)
+
+    entity, document = (json.loads(line) for line in out.getvalue().splitlines())
+
+    # Numbers are null (a reader typing the column as a number must not meet ""), text is "".
+    assert entity == {
+        "file": "scan.pdf",
+        "line": None,
+        "type": "",
+        "text": "",
+        "begin_offset": None,
+        "end_offset": None,
+        "score": None,
+        "error": "UNSUPPORTED_DOC_TYPE: bad",
+    }
+    assert document == {
+        "file": "scan.pdf",
+        "line": None,
+        "label": "",
+        "score": None,
+        "labels": [],
+        "error": "UNSUPPORTED_DOC_TYPE: bad",
+    }
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_error_rows_in_text_formats_have_empty_cells(tmp_path: Path, fmt: str) -> None:
+    out = io.StringIO()
+    for columns, row in error_rows(tmp_path):
+        write_rows(fmt, columns, [row], out)
+
+    assert "None" not in out.getvalue()
+    assert "scan.pdf" in out.getvalue()
 
 
 def test_files_that_are_not_json_lines_are_skipped_and_reported(tmp_path: Path) -> None:
