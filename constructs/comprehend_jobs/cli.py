@@ -123,7 +123,8 @@ def build_parser(stdout: TextIO | None = None) -> argparse.ArgumentParser:
         prog=PROG,
         description="Follow the Amazon Comprehend jobs a deployed stack started and read "
         "their results.",
-        epilog="exit codes: 0 ok, 1 a job failed or stopped, 2 usage, 3 no credentials, "
+        epilog="exit codes: 0 ok, 1 a job failed or stopped, 2 usage or unknown Region, "
+        "3 no credentials or no Region, "
         "4 stack not found, 5 stack has no jobs, 6 job still running, 7 output missing, "
         "8 access denied, 9 job not found, 10 other AWS error",
     )

@@ -41,7 +41,7 @@ class Partitions:
         return region in self.regions or any(p.fullmatch(region) for p in self.patterns)
 
     def close_to(self, region: str) -> list[str]:
-        """Listed Regions spelled like ``region``, best first."""
+        """Listed Regions spelled like ``region``, best first (at most three)."""
         names = sorted(r for r in self.regions if not r.endswith("-global"))
         return difflib.get_close_matches(region.lower(), names, n=3, cutoff=0.6)
 
@@ -93,7 +93,7 @@ def check_region(region: str, source: str, partitions: Partitions | None = None)
         return
     close = known.close_to(region)
     hint = (
-        f"did you mean {' or '.join(close)}?"
+        f"did you mean {close[0]}?"
         if close
         else "Region names look like us-east-1 or eu-west-2; list them with "
         "`aws account list-regions`"

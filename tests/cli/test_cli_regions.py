@@ -100,7 +100,7 @@ def test_aws_region_finds_a_stack_in_that_region(
     ("flags", "variable", "source", "hint"),
     [
         (["--region", "moon-1"], None, "--region", "Region names look like us-east-1"),
-        (["--region", "us-east1"], None, "--region", "did you mean us-east-1"),
+        (["--region", "us-east1"], None, "--region", "did you mean us-east-1?"),
         ([], "AWS_REGION", "AWS_REGION", "Region names look like us-east-1"),
         ([], "AWS_DEFAULT_REGION", "AWS_DEFAULT_REGION", "Region names look like us-east-1"),
     ],
