@@ -60,6 +60,16 @@ def shape_metadata(shape_name: str) -> dict[str, Any]:
     return {key: shape[key] for key in _METADATA_KEYS if key in shape}
 
 
+def member_shape(structure: str, member: str) -> str:
+    """The shape name of one member of a structure shape (``VpcConfig``, ``Subnets``)."""
+    return str(_shapes()[structure]["members"][member]["shape"])
+
+
+def list_member_shape(list_shape: str) -> str:
+    """The shape name of a list shape's items."""
+    return str(_shapes()[list_shape]["member"]["shape"])
+
+
 def enum_values(shape_name: str) -> list[str]:
     """The values a string enum shape allows."""
     return list(shape_metadata(shape_name).get("enum", []))

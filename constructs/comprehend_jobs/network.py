@@ -49,6 +49,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import jsii
@@ -59,8 +60,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct, IValidation
 
+from comprehend_jobs import api_model
 from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks_under
-from comprehend_jobs.validation import Problems
+from comprehend_jobs.validation import Problems, construct_label
 
 #: What Comprehend's VpcConfig accepts.
 MAX_SUBNETS = 16
@@ -131,7 +133,14 @@ class JobNetwork(Construct):
                 "pass a bool (not a string), or omit it for the automatic choice",
             )
             s3_gateway_endpoint = None
-        elif s3_gateway_endpoint is not None and existing_vpc is None:
+        # Subnets and groups given as objects, no VPC: what the console picks by ID.
+        by_ids = (
+            existing_vpc is None
+            and subnet_selection is not None
+            and bool(getattr(subnet_selection, "subnets", None))
+            and security_groups is not None
+        )
+        if s3_gateway_endpoint is not None and existing_vpc is None and not by_ids:
             problems.add(
                 "s3_gateway_endpoint",
                 s3_gateway_endpoint,
@@ -171,6 +180,25 @@ class JobNetwork(Construct):
                         "import the VPC with *_subnet_route_table_ids=[...] (or the subnets "
                         "with route_table_id=...), or omit s3_gateway_endpoint",
                     )
+        elif by_ids:
+            assert subnet_selection is not None and subnet_selection.subnets is not None
+            subnets = list(subnet_selection.subnets)
+            if s3_gateway_endpoint is True:
+                problems.add(
+                    "s3_gateway_endpoint",
+                    s3_gateway_endpoint,
+                    "True adds an S3 gateway endpoint to the jobs' VPC, and only subnets "
+                    "were given",
+                    "pass existing_vpc (with its subnets' route table IDs), or omit "
+                    "s3_gateway_endpoint",
+                )
+            if not 1 <= len(subnets) <= MAX_SUBNETS:
+                problems.add(
+                    "subnet_selection",
+                    [s.subnet_id for s in subnets],
+                    f"1 to {MAX_SUBNETS} subnets (Comprehend VpcConfig)",
+                    "pass fewer subnets",
+                )
         else:
             for other_prop, other in (
                 ("subnet_selection", subnet_selection),
@@ -240,8 +268,10 @@ class JobNetwork(Construct):
 
         super().__init__(scope, construct_id)
         self.flow_log_group: logs.LogGroup | None = None
-        vpc: ec2.IVpc
-        if existing_vpc is None:
+        vpc: ec2.IVpc | None
+        if by_ids:
+            vpc = None
+        elif existing_vpc is None:
             created_vpc = self._create_vpc(
                 max_azs or 2,
                 cidr or "10.0.0.0/16",
@@ -253,7 +283,8 @@ class JobNetwork(Construct):
             vpc = created_vpc
         else:
             vpc = existing_vpc
-        self.vpc: ec2.IVpc = vpc
+        #: The jobs' VPC; None when only subnets and security groups were given.
+        self.vpc: ec2.IVpc | None = vpc
         self.subnets: list[ec2.ISubnet] = list(subnets or [])
         self.security_group: ec2.SecurityGroup | None = None
         if security_groups is None:
@@ -263,8 +294,8 @@ class JobNetwork(Construct):
         #: The S3 gateway endpoint this construct made: the created VPC's, or the one
         #: added to ``existing_vpc`` for job subnets without a route to S3; else None.
         self.s3_endpoint: ec2.IGatewayVpcEndpoint | None = None
-        if existing_vpc is None:
-            found = self.vpc.node.try_find_child("S3")
+        if existing_vpc is None and vpc is not None:
+            found = vpc.node.try_find_child("S3")
             if isinstance(found, ec2.GatewayVpcEndpoint):
                 self.s3_endpoint = found
         elif s3_gateway_endpoint is not False:
@@ -294,7 +325,7 @@ class JobNetwork(Construct):
                 "s3_gateway_endpoint=True (with the subnets' route table IDs) to add an "
                 "endpoint, or s3_gateway_endpoint=False once their routes are known good.",
             )
-        if not checkable:
+        if not checkable or self.vpc is None:
             return
         routes = _S3Routes.scan(self.vpc)
         uncovered = [
@@ -483,6 +514,7 @@ class JobNetwork(Construct):
         return vpc
 
     def _job_security_group(self, s3_prefix_list_id: str | None) -> ec2.SecurityGroup:
+        assert self.vpc is not None, "a job security group is made only in a known VPC"
         group = ec2.SecurityGroup(
             self,
             "JobSecurityGroup",
@@ -516,6 +548,74 @@ class JobNetwork(Construct):
                 ],
             )
         return group
+
+    @classmethod
+    def from_ids(
+        cls,
+        scope: Construct,
+        construct_id: str,
+        *,
+        subnet_ids: Sequence[str],
+        security_group_ids: Sequence[str],
+        s3_gateway_endpoint: bool | None = None,
+    ) -> JobNetwork:
+        """The subnets and security groups the console picks, by ID: no VPC object needed.
+
+        The IDs are checked against the API's ``VpcConfig`` (1-16 subnets, 1-5 groups, IDs
+        of ``[-0-9a-zA-Z]``, botocore's model) before anything is created. Their routes
+        cannot be seen at synth: unless ``s3_gateway_endpoint=False`` (you vouch for
+        them), a synth warning names the subnets, which need an S3 gateway endpoint or a
+        NAT route (see "What a VPC must provide" in the README).
+
+        :param subnet_ids: the job's subnets, e.g. ``["subnet-0a1b2c3d4e5f67890"]``.
+        :param security_group_ids: the job's security groups, e.g. ``["sg-0a1b2c3d"]``.
+        :param s3_gateway_endpoint: False: the subnets' routes to S3 are known good (no
+            warning). Default: None (warn). True is not possible without the VPC.
+        """
+        problems = Problems(construct_label("JobNetwork.from_ids", scope, construct_id))
+        for prop, ids, shape in (
+            ("subnet_ids", subnet_ids, "Subnets"),
+            ("security_group_ids", security_group_ids, "SecurityGroupIds"),
+        ):
+            check_id_list(problems, prop, ids, shape)
+        if s3_gateway_endpoint is True:
+            problems.add(
+                "s3_gateway_endpoint",
+                s3_gateway_endpoint,
+                "True adds an S3 gateway endpoint to the jobs' VPC, and only subnets were given",
+                "build the JobNetwork from existing_vpc (with its subnets' route table IDs), "
+                "or omit s3_gateway_endpoint",
+            )
+        problems.raise_if_any()
+        subnets = [
+            ec2.Subnet.from_subnet_id(scope, f"{construct_id}Subnet{i + 1}", subnet_id)
+            for i, subnet_id in enumerate(subnet_ids)
+        ]
+        for subnet in subnets:
+            # aws-cdk-lib warns that an imported subnet's route table is unknown; the
+            # question that matters here, its route to S3, has our own warning.
+            Annotations.of(subnet).acknowledge_warning(
+                "@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                "Comprehend needs only the subnet ID; its route to S3 is JobNetwork's warning",
+            )
+        groups = [
+            ec2.SecurityGroup.from_security_group_id(
+                scope, f"{construct_id}SecurityGroup{i + 1}", group_id, mutable=False
+            )
+            for i, group_id in enumerate(security_group_ids)
+        ]
+        try:
+            return cls(
+                scope,
+                construct_id,
+                subnet_selection=ec2.SubnetSelection(subnets=subnets),
+                security_groups=groups,
+                s3_gateway_endpoint=s3_gateway_endpoint,
+            )
+        except Exception:
+            for imported in (*subnets, *groups):
+                scope.node.try_remove_child(imported.node.id)
+            raise
 
     # -- the interface the job constructs use ------------------------------------------
 
@@ -616,6 +716,8 @@ class _OneS3EndpointPerRouteTable:
         self._subnets = subnets
 
     def validate(self) -> list[str]:
+        # Only a JobNetwork with a VPC adds an endpoint (and this validation).
+        assert self._owner.vpc is not None
         routes = _S3Routes.scan(self._owner.vpc)
         ours = self._endpoint.node.path
         shared: list[str] = []
@@ -639,3 +741,30 @@ class _OneS3EndpointPerRouteTable:
             "s3_gateway_endpoint=False to the JobNetwork (the VPC's own endpoint routes S3), "
             "or remove the other endpoint."
         ]
+
+
+def check_id_list(problems: Problems, prop: str, ids: object, member: str) -> None:
+    """Record a problem unless ``ids`` is a list of IDs ``VpcConfig.<member>`` accepts
+    (its length limits and ID pattern, read from botocore's model)."""
+    list_shape = api_model.member_shape("VpcConfig", member)
+    item_shape = api_model.list_member_shape(list_shape)
+    limits = api_model.shape_metadata(list_shape)
+    low, high = limits.get("min", 1), limits.get("max")
+    if isinstance(ids, str) or not isinstance(ids, list | tuple):
+        problems.add(prop, ids, f"a list of {low}-{high} IDs", f"pass e.g. {prop}=[...]")
+        return
+    if not low <= len(ids) <= (high or len(ids)):
+        problems.add(
+            prop, list(ids), f"{low}-{high} IDs (Comprehend VpcConfig)", f"pass {low} to {high} IDs"
+        )
+    for value in ids:
+        if not isinstance(value, str) or (
+            not Token.is_unresolved(value) and not api_model.matches_shape(item_shape, value)
+        ):
+            pattern = api_model.shape_metadata(item_shape).get("pattern")
+            problems.add(
+                prop,
+                value,
+                f"IDs matching {pattern} (at most 32 characters)",
+                "copy the IDs from the VPC console",
+            )

@@ -14,6 +14,8 @@ an error.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -21,8 +23,9 @@ from constructs import Construct
 
 from comprehend_jobs.acknowledgments import acknowledge
 from comprehend_jobs.encryption import JobEncryption
+from comprehend_jobs.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs.template_checks import ACCESS_LOG_DESTINATION, skip_checks
-from comprehend_jobs.validation import Problems
+from comprehend_jobs.validation import Problems, construct_label
 
 #: Default prefixes: a trailing "/" so "input/" never matches "input2/...".
 DEFAULT_INPUT_PREFIX = "input/"
@@ -268,6 +271,58 @@ class JobStorage(Construct):
         )
         acknowledge(bucket.node.default_child or bucket, "S3_REPLICATION")
         return bucket
+
+    @classmethod
+    def from_s3_uris(
+        cls,
+        scope: Construct,
+        construct_id: str,
+        *,
+        input_s3_uri: str | None = None,
+        output_s3_uri: str | None = None,
+        **props: Any,
+    ) -> JobStorage:
+        """Storage on the locations the console shows (``s3://bucket/prefix/``).
+
+        Each URI given names an existing bucket and the prefix in it; a location not
+        given is created as by the constructor (so ``input_s3_uri`` alone reads your data
+        and writes into a new output bucket). ``props`` are the constructor's other props.
+        Every URI is checked (botocore's ``S3Uri`` form) before anything is created.
+
+        :param input_s3_uri: where the documents are. Default: a new input bucket.
+        :param output_s3_uri: where the results go. Default: a new output bucket.
+        """
+        problems = Problems(construct_label("JobStorage.from_s3_uris", scope, construct_id))
+        locations: dict[str, S3Location | None] = {}
+        for prop, uri in (("input_s3_uri", input_s3_uri), ("output_s3_uri", output_s3_uri)):
+            if uri is not None:
+                locations[prop] = parse_s3_uri(problems, prop, uri)
+            if uri is not None and f"{prop[:-7]}_prefix" in props:
+                problems.add(
+                    f"{prop[:-7]}_prefix",
+                    props[f"{prop[:-7]}_prefix"],
+                    f"no prefix besides {prop}, which holds its own",
+                    f"put the prefix in {prop} and drop {prop[:-7]}_prefix",
+                )
+        problems.raise_if_any()
+        # The imported buckets sit beside the storage; removed again if its props fail.
+        imported: list[str] = []
+        for prop, location in locations.items():
+            if location is None:
+                continue
+            which = prop[: -len("_s3_uri")]
+            bucket_id = f"{construct_id}{which.title()}Bucket"
+            props[f"existing_{which}_bucket"] = s3.Bucket.from_bucket_name(
+                scope, bucket_id, location.bucket
+            )
+            props[f"{which}_prefix"] = location.prefix
+            imported.append(bucket_id)
+        try:
+            return cls(scope, construct_id, **props)
+        except Exception:
+            for bucket_id in imported:
+                scope.node.try_remove_child(bucket_id)
+            raise
 
     # -- the interface the job constructs use ------------------------------------------
 
