@@ -317,7 +317,7 @@ def test_grant_on_existing_buckets_with_exact_prefixes() -> None:
     ]
 
 
-def test_grant_read_input_of_a_kms_bucket_grants_decrypt_only() -> None:
+def test_grant_read_input_of_a_brought_kms_bucket_grants_decrypt_through_s3_only() -> None:
     stack = new_stack(env=TEST_ENV)
     role = DataAccessRole(stack, "Data", job_types=[ENTITIES_DETECTION])
     key = kms.Key.from_key_arn(stack, "K", f"arn:aws:kms:us-east-1:111111111111:key/{KEY_ID}")
@@ -326,11 +326,25 @@ def test_grant_read_input_of_a_kms_bucket_grants_decrypt_only() -> None:
     )
     role.grant_read_input(bucket, "docs/")
     statements = policy_document(stack)["Statement"]
-    assert {
-        "Action": "kms:Decrypt",
-        "Effect": "Allow",
-        "Resource": f"arn:aws:kms:us-east-1:111111111111:key/{KEY_ID}",
-    } in statements
+    decrypt = [s for s in statements if s["Action"] == "kms:Decrypt"]
+    assert len(decrypt) == 1, decrypt
+    assert decrypt[0]["Resource"] == f"arn:aws:kms:us-east-1:111111111111:key/{KEY_ID}"
+    via = decrypt[0]["Condition"]["StringEquals"]["kms:ViaService"]
+    assert stack.resolve(via) in (
+        "s3.us-east-1.amazonaws.com",
+        {"Fn::Join": ["", ["s3.us-east-1.", {"Ref": "AWS::URLSuffix"}]]},
+    )
+
+
+def test_grant_read_input_rejects_a_prefix_without_a_slash_with_a_valid_fix() -> None:
+    stack = new_stack(env=TEST_ENV)
+    role = DataAccessRole(stack, "Data", job_types=[ENTITIES_DETECTION])
+    bucket = s3.Bucket.from_bucket_name(stack, "In", "in-bucket")
+    with pytest.raises(PropValidationError) as raised:
+        role.grant_read_input(bucket, "claims/2026")
+    message = str(raised.value)
+    assert message.startswith("DataAccessRole at 'TestStack/Data': invalid props: prefix=")
+    assert "Fix: use prefix='claims/2026/'" in message
 
 
 def test_grant_keys_with_alias_output_key_uses_resource_aliases_condition() -> None:
@@ -438,7 +452,8 @@ def test_foreign_volume_key_policy_names_the_handler_that_starts_the_job() -> No
     # The principal is the role of the functions that call StartKeyPhrasesDetectionJob.
     assert stack.resolve(job.request)["VolumeKmsKeyId"] == FOREIGN_KEY_ARN
     assert statements[1]["Principal"] == {"AWS": f"<{_handler_role_logical_id(stack)}.Arn>"}
-    Template.from_stack(stack).resource_count_is("AWS::IAM::Role", 3)
+    # The DataAccessRole, the handler and the Provider's three framework roles.
+    Template.from_stack(stack).resource_count_is("AWS::IAM::Role", 5)
 
 
 def test_foreign_output_key_alone_names_only_the_data_access_role() -> None:

@@ -51,7 +51,7 @@ def defaults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     app = new_app()
     stack = Stack(app, "Defaults")
     analysis = ComprehendAnalysis(
-        stack, "Tickets", entity_recognizer_arn=RECOGNIZER, input_documents=str(documents)
+        stack, "Tickets", recognizer_arn=RECOGNIZER, input_documents=str(documents)
     )
     return {"analysis": analysis, "template": Template.from_stack(stack).to_json()}
 
@@ -152,7 +152,7 @@ def switched_off() -> dict[str, Any]:
         stack,
         "Routing",
         classifier_arn=CLASSIFIER,
-        vpc=False,
+        network=False,
         encryption=False,
         removal_policy=RemovalPolicy.DESTROY,
     )
@@ -214,7 +214,7 @@ def test_a_brought_log_key_encrypts_every_log_and_environment(
     analysis = ComprehendAnalysis(
         stack,
         "Tickets",
-        entity_recognizer_arn=RECOGNIZER,
+        recognizer_arn=RECOGNIZER,
         input_documents=str(documents),
         wait_for_completion=True,
         log_key=key,
@@ -244,13 +244,11 @@ def test_a_brought_log_key_encrypts_every_log_and_environment(
 def test_a_log_key_after_the_stacks_handler_exists_is_a_prop_error() -> None:
     app = new_app()
     stack = Stack(app, "LateKey", env=ENV)
-    ComprehendAnalysis(stack, "First", entity_recognizer_arn=RECOGNIZER, vpc=False)
+    ComprehendAnalysis(stack, "First", recognizer_arn=RECOGNIZER, network=False)
     key = kms.Key.from_key_arn(stack, "LogKey", LOG_KEY)
     before = [c.node.id for c in stack.node.children]
     with pytest.raises(PropValidationError) as raised:
-        ComprehendAnalysis(
-            stack, "Second", entity_recognizer_arn=RECOGNIZER, vpc=False, log_key=key
-        )
+        ComprehendAnalysis(stack, "Second", recognizer_arn=RECOGNIZER, network=False, log_key=key)
     message = str(raised.value)
     assert "log_key='LateKey/LogKey' is not valid" in message
     assert "LateKey/ComprehendJobsHandler already exists" in message
@@ -268,10 +266,10 @@ def test_existing_parts_are_used_not_duplicated() -> None:
     analysis = ComprehendAnalysis(
         stack,
         "Tickets",
-        entity_recognizer_arn=RECOGNIZER,
+        recognizer_arn=RECOGNIZER,
         encryption=encryption,
         storage=storage,
-        vpc=network,
+        network=network,
         role=role,
     )
     assert analysis.storage is storage and analysis.role is role
@@ -285,23 +283,23 @@ def test_existing_parts_are_used_not_duplicated() -> None:
 @pytest.mark.parametrize(
     ("props", "needles"),
     [
-        ({}, ["entity_recognizer_arn or classifier_arn", "exactly one model source"]),
+        ({}, ["recognizer_arn or classifier_arn", "exactly one model source"]),
         (
-            {"entity_recognizer_arn": RECOGNIZER, "classifier_arn": CLASSIFIER},
+            {"recognizer_arn": RECOGNIZER, "classifier_arn": CLASSIFIER},
             ["exactly one model source", "remove the others"],
         ),
         (
-            {"entity_recognizer_arn": RECOGNIZER.replace("entity-recognizer", "recognizer")},
-            ["entity_recognizer_arn='arn:aws:comprehend", "entity-recognizer/"],
+            {"recognizer_arn": RECOGNIZER.replace("entity-recognizer", "recognizer")},
+            ["recognizer_arn='arn:aws:comprehend", "entity-recognizer/"],
         ),
-        ({"entity_recognizer_arn": RECOGNIZER, "job_name": "a,b"}, ["job_name='a,b'"]),
+        ({"recognizer_arn": RECOGNIZER, "job_name": "a,b"}, ["job_name='a,b'"]),
         (
             {"classifier_arn": CLASSIFIER, "language_code": "en"},
             ["language_code='en'", "classification jobs take no language"],
         ),
         (
             {
-                "entity_recognizer_arn": RECOGNIZER,
+                "recognizer_arn": RECOGNIZER,
                 "storage": "STORAGE",
                 "removal_policy": RemovalPolicy.DESTROY,
             },
@@ -327,8 +325,104 @@ def test_documents_folder_must_exist() -> None:
     stack = Stack(app, "Missing")
     missing = str(Path("no-such-folder").resolve())
     with pytest.raises(PropValidationError) as raised:
-        ComprehendAnalysis(
-            stack, "Analysis", entity_recognizer_arn=RECOGNIZER, input_documents=missing
-        )
+        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, input_documents=missing)
     assert f"input_documents={missing!r}" in str(raised.value)
     assert stack.node.children == []
+
+
+# -- issue 13: one vocabulary, string booleans, messages a new user can act on ----------
+
+
+def test_the_deprecated_names_still_work_with_a_warning() -> None:
+    stack = Stack(new_app(), "Old", env=ENV)
+    with pytest.warns(DeprecationWarning) as caught:
+        analysis = ComprehendAnalysis(
+            stack, "Analysis", entity_recognizer_arn=RECOGNIZER, vpc=False
+        )
+    messages = [str(w.message) for w in caught]
+    assert any("entity_recognizer_arn=) is deprecated: use recognizer_arn=" in m for m in messages)
+    assert any("vpc=) is deprecated: use network=" in m for m in messages)
+    assert analysis.network is None
+    assert isinstance(analysis.job, EntityRecognitionJob)
+    assert stack.resolve(analysis.job.request)["EntityRecognizerArn"] == RECOGNIZER
+
+
+def test_an_old_and_a_new_name_together_are_an_error() -> None:
+    stack = Stack(new_app(), "Both", env=ENV)
+    with pytest.warns(DeprecationWarning), pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, vpc=False, network=False)
+    assert "vpc is the deprecated name of network" in str(raised.value)
+    assert stack.node.children == []
+
+
+@pytest.mark.parametrize(
+    ("prop", "value", "fix"),
+    [
+        ("network", "false", "pass network=False"),
+        ("encryption", "false", "pass encryption=False"),
+        ("wait_for_completion", "yes", "pass wait_for_completion=True"),
+        ("stop_on_delete", "no", "pass stop_on_delete=False"),
+        ("encryption", 0, "pass encryption=True or encryption=False"),
+    ],
+)
+def test_string_booleans_are_prop_errors(prop: str, value: Any, fix: str) -> None:
+    stack = Stack(new_app(), "Strings", env=ENV)
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, **{prop: value})
+    message = str(raised.value)
+    first = message.splitlines()[0]
+    assert first.startswith("ComprehendAnalysis at 'Strings/Analysis': invalid props: ")
+    assert f"{prop}={value!r} is not valid: True or False" in first
+    assert fix in first
+    assert stack.node.children == []
+
+
+def test_the_deprecated_vpc_string_is_named_as_given() -> None:
+    stack = Stack(new_app(), "VpcString", env=ENV)
+    with pytest.warns(DeprecationWarning), pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, vpc="false")
+    assert "vpc='false' is not valid" in str(raised.value)
+    assert "pass vpc=False" in str(raised.value)
+
+
+def test_a_classifier_arn_as_recognizer_arn_says_use_classifier_arn() -> None:
+    stack = Stack(new_app(), "Swapped", env=ENV)
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(stack, "Analysis", recognizer_arn=CLASSIFIER)
+    message = str(raised.value)
+    assert "this is a document-classifier ARN" in message
+    assert "Fix: use classifier_arn=" in message
+    assert "[a-zA-Z0-9-]" not in message  # no regex dump
+
+
+def test_a_document_reader_needs_one_doc_per_file() -> None:
+    from comprehend_jobs import DocumentReadAction, DocumentReader
+
+    stack = Stack(new_app(), "Reader", env=ENV)
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(
+            stack,
+            "Analysis",
+            classifier_arn=CLASSIFIER,
+            document_reader=DocumentReader(
+                read_action=DocumentReadAction.TEXTRACT_DETECT_DOCUMENT_TEXT
+            ),
+        )
+    assert "Fix: pass input_format=InputFormat.ONE_DOC_PER_FILE" in str(raised.value)
+    assert stack.node.children == []
+
+
+def test_region_errors_name_the_prop_and_objects_print_readably() -> None:
+    stack = Stack(new_app(), "Far", env=ENV)
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(
+            stack,
+            "Analysis",
+            recognizer_arn=RECOGNIZER.replace("us-east-1", "eu-west-1"),
+            storage=kms.Key.from_key_arn(stack, "NotStorage", LOG_KEY),  # type: ignore[arg-type]
+        )
+    message = str(raised.value)
+    assert "recognizer_arn='arn:aws:comprehend:eu-west-1" in message
+    assert "EntityRecognizerArn" not in message
+    assert "storage=<an imported kms.IKey at 'Far/NotStorage'>" in message
+    assert "InterfaceDynamicProxy" not in message

@@ -248,6 +248,9 @@ def test_empty_prefix_means_the_whole_bucket() -> None:
         ("output_prefix", "${aws:username}/"),
         ("output_prefix", "bad\x00char"),
         ("output_prefix", "x" * 1025),
+        ("input_prefix", "claims/2026"),
+        ("input_prefix", "claims/*/"),
+        ("output_prefix", "results"),
     ],
 )
 def test_invalid_prefixes_raise_before_creating_anything(prop: str, value: str) -> None:
@@ -258,8 +261,150 @@ def test_invalid_prefixes_raise_before_creating_anything(prop: str, value: str) 
     message = str(raised.value)
     assert f"{prop}={value!r}" in message
     assert "S3 key prefix" in message
-    assert "Fix: use e.g." in message
+    assert f"Fix: use {prop}=" in message
     assert len(stack.node.children) == before
+
+
+BAD_PREFIXES = [
+    "/input/",
+    "a//b/",
+    "a/../b/",
+    "./a",
+    "out*",
+    "out?",
+    "${aws:username}/",
+    "bad\x00char",
+    "x" * 1025,
+    "é" * 600,
+    "claims/2026",
+    "claims/*/",
+    "*",
+    "/",
+    "//",
+    "..",
+    "s3://bucket/x/",
+    "S3://bucket/x",
+    "s3://bucket",
+    "a/./b",
+    "tab\there/",
+    "$",
+    "a\\b/",
+    "del\x7f/",
+]
+
+
+@pytest.mark.parametrize("value", BAD_PREFIXES)
+def test_every_suggested_prefix_is_itself_valid(value: str) -> None:
+    from comprehend_jobs.storage import prefix_problem, suggest_prefix
+
+    assert prefix_problem(value) is not None, value
+    suggestion = suggest_prefix(value)
+    assert prefix_problem(suggestion) is None, (value, suggestion)
+    assert suggestion.endswith("/")
+
+
+def test_a_prefix_without_a_trailing_slash_is_an_error_with_the_fixed_prefix() -> None:
+    stack = new_stack()
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(stack, "Storage", input_prefix="claims/2026")
+    message = str(raised.value)
+    assert message.startswith("JobStorage at 'TestStack/Storage': invalid props: input_prefix=")
+    assert "'claims/2026-archive/'" in message
+    assert "Fix: use input_prefix='claims/2026/'" in message
+
+
+def test_an_s3_uri_as_prefix_says_to_pass_the_bucket_separately() -> None:
+    stack = new_stack()
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(stack, "Storage", input_prefix="s3://bucket/x/")
+    message = str(raised.value)
+    assert "is an S3 URI, not a key prefix" in message
+    assert "pass the bucket separately" in message
+    assert "existing_input_bucket=s3.Bucket.from_bucket_name(scope, id, 'bucket')" in message
+    assert "input_prefix='x/'" in message
+    assert "s3:/bucket" not in message
+
+
+def test_auto_delete_objects_as_a_string_is_an_error() -> None:
+    stack = new_stack()
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(stack, "Storage", auto_delete_objects="false")
+    assert "auto_delete_objects='false'" in str(raised.value)
+    assert "pass auto_delete_objects=False" in str(raised.value)
+
+
+# -- a brought SSE-KMS input bucket ------------------------------------------------------
+
+INPUT_KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def _decrypt_statements(stack: Any) -> list[dict[str, Any]]:
+    template = Template.from_stack(stack)
+    policies = template.find_resources("AWS::IAM::ManagedPolicy")
+    found = []
+    for policy in policies.values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if statement["Action"] == "kms:Decrypt":
+                found.append(statement)
+    return found
+
+
+@pytest.mark.parametrize("how", ["input_bucket_key", "from_bucket_attributes"])
+def test_a_brought_input_bucket_key_is_granted_through_s3_only(how: str) -> None:
+    from aws_cdk import aws_kms as kms
+
+    from comprehend_jobs import DataAccessRole, EntityRecognitionJob
+
+    stack = new_stack(env=TEST_ENV)
+    key = kms.Key.from_key_arn(stack, "LakeKey", INPUT_KEY_ARN)
+    if how == "input_bucket_key":
+        bucket = s3.Bucket.from_bucket_name(stack, "Lake", "example-data-lake")
+        extra: dict[str, Any] = {"input_bucket_key": INPUT_KEY_ARN}
+    else:
+        bucket = s3.Bucket.from_bucket_attributes(
+            stack, "Lake", bucket_name="example-data-lake", encryption_key=key
+        )
+        extra = {}
+    storage = JobStorage(stack, "Storage", existing_input_bucket=bucket, **extra)
+    role = DataAccessRole(stack, "Role", storage=storage)
+    EntityRecognitionJob(
+        stack,
+        "Job",
+        recognizer_arn="arn:aws:comprehend:us-east-1:111111111111:entity-recognizer/x",
+        storage=storage,
+        role=role,
+    )
+    statements = [s for s in _decrypt_statements(stack) if s["Resource"] == INPUT_KEY_ARN]
+    assert len(statements) == 1, statements
+    assert statements[0]["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": {"Fn::Join": ["", ["s3.us-east-1.", {"Ref": "AWS::URLSuffix"}]]}
+        }
+    } or statements[0]["Condition"] == {
+        "StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
+    }
+
+
+def test_input_bucket_key_needs_a_brought_input_bucket() -> None:
+    stack = new_stack(env=TEST_ENV)
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(stack, "Storage", input_bucket_key=INPUT_KEY_ARN)
+    assert "input_bucket_key=" in str(raised.value)
+    assert "pass existing_input_bucket too" in str(raised.value)
+
+
+def test_input_bucket_key_from_another_region_is_an_error() -> None:
+    stack = new_stack(env=TEST_ENV)
+    bucket = s3.Bucket.from_bucket_name(stack, "Lake", "example-data-lake")
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(
+            stack,
+            "Storage",
+            existing_input_bucket=bucket,
+            input_bucket_key=INPUT_KEY_ARN.replace("us-east-1", "eu-west-1"),
+        )
+    assert "input_bucket_key=" in str(raised.value)
+    assert "this one is in eu-west-1" in str(raised.value)
 
 
 def test_bucket_in_another_region_is_an_error() -> None:

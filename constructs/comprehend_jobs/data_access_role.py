@@ -11,7 +11,8 @@ packs reject inline policies; CDK minimizes it, so 100 jobs sharing a role keep 
 
 * ``grant_read_input(bucket, prefix)``: s3:GetObject on ``<bucket>/<prefix>*``,
   s3:ListBucket on the bucket with ``s3:prefix`` limited to the prefix, kms:Decrypt on the
-  bucket's key when known;
+  bucket's key when known (for a brought bucket only through S3: ``kms:ViaService``);
+  with ``storage=``, also on the storage's ``input_bucket_key`` (``grant_input_key``);
 * ``grant_write_output(bucket, prefix)``: s3:PutObject on ``<bucket>/<prefix>*``,
   kms:GenerateDataKey + kms:Decrypt on the bucket's default key when known;
 * ``grant_keys(encryption)``: kms:CreateGrant on the volume key, kms:GenerateDataKey +
@@ -52,9 +53,14 @@ from comprehend_jobs.encryption import JobEncryption, KeyReference
 from comprehend_jobs.job_types import JobType
 from comprehend_jobs.network import JobNetwork
 from comprehend_jobs.provider import JobHandler
-from comprehend_jobs.storage import JobStorage, prefix_problem
+from comprehend_jobs.storage import JobStorage, prefix_fix, prefix_problem
 from comprehend_jobs.template_checks import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
-from comprehend_jobs.validation import Problems, PropValidationError, describe_problem
+from comprehend_jobs.validation import (
+    Problems,
+    PropValidationError,
+    construct_label,
+    describe_problem,
+)
 
 SERVICE_PRINCIPAL = "comprehend.amazonaws.com"
 
@@ -152,7 +158,7 @@ class DataAccessRole(Construct):
         role_name: str | None = None,
         description: str | None = None,
     ) -> None:
-        problems = Problems(f"DataAccessRole({construct_id})")
+        problems = Problems(construct_label("DataAccessRole", scope, construct_id))
         for prop, value, cls in (
             ("storage", storage, JobStorage),
             ("encryption", encryption, JobEncryption),
@@ -203,6 +209,11 @@ class DataAccessRole(Construct):
         if storage is not None:
             self.grant_read_input(storage.input_bucket, storage.input_prefix)
             self.grant_write_output(storage.output_bucket, storage.output_prefix)
+            ref = storage.input_bucket_key_ref
+            if ref is not None and (
+                ref.key is None or ref.key is not storage.input_bucket.encryption_key
+            ):
+                self.grant_input_key(ref)
         if encryption is not None:
             self.grant_keys(encryption)
         if network is not None:
@@ -254,7 +265,7 @@ class DataAccessRole(Construct):
         """Let jobs of ``job_type`` assume the role (adds its ARN to aws:SourceArn)."""
         if not isinstance(job_type, JobType):
             raise PropValidationError(
-                f"DataAccessRole({self.node.id})",
+                f"DataAccessRole at {self.node.path!r}",
                 [
                     describe_problem(
                         "job_type",
@@ -293,8 +304,15 @@ class DataAccessRole(Construct):
         why = prefix_problem(prefix)
         if why:
             raise PropValidationError(
-                f"DataAccessRole({self.node.id})",
-                [describe_problem(prop, prefix, f"a valid S3 key prefix ({why})", "fix it")],
+                f"DataAccessRole at {self.node.path!r}",
+                [
+                    describe_problem(
+                        prop,
+                        prefix,
+                        f"a valid S3 key prefix ({why})",
+                        prefix_fix(prefix, "input/", prop),
+                    )
+                ],
             )
         resource = bucket.arn_for_objects(f"{prefix}*")
         self._acknowledge_resource("S3_JOB_DATA_PREFIX", resource)
@@ -306,8 +324,30 @@ class DataAccessRole(Construct):
         conditions = {"StringLike": {"s3:prefix": [prefix, f"{prefix}*"]}} if prefix else None
         grant = grant.combine(self._grant(["s3:ListBucket"], [bucket.bucket_arn], conditions))
         if bucket.encryption_key is not None:
-            grant = grant.combine(self._grant(["kms:Decrypt"], [bucket.encryption_key.key_arn]))
+            # A brought bucket's key is often shared: only S3 may use it for the role.
+            via_s3 = None if isinstance(bucket, s3.Bucket) else self._via_s3()
+            grant = grant.combine(
+                self._grant(["kms:Decrypt"], [bucket.encryption_key.key_arn], via_s3)
+            )
         return grant
+
+    def _via_s3(self) -> dict[str, Any]:
+        stack = self._stack
+        return {"StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}}
+
+    def grant_input_key(self, key: KeyReference | kms.IKey) -> iam.Grant:
+        """kms:Decrypt on the key of a brought input bucket, only through S3
+        (``kms:ViaService`` ``s3.<region>.<url suffix>``): S3 decrypts the SSE-KMS input
+        objects for the job. A key of another account must also allow the role
+        ``kms:Decrypt`` in its key policy."""
+        if isinstance(key, KeyReference):
+            resource = key.grant_resource
+            conditions = self._via_s3()
+            if key.alias_condition is not None:
+                self._acknowledge_resource("KMS_OUTPUT_KEY_ALIAS", resource)
+                conditions = {**conditions, **key.alias_condition}
+            return self._grant(["kms:Decrypt"], [resource], conditions)
+        return self._grant(["kms:Decrypt"], [key.key_arn], self._via_s3())
 
     def grant_write_output(self, bucket: s3.IBucket, prefix: str = "") -> iam.Grant:
         """s3:PutObject on ``<prefix>*``, kms:GenerateDataKey + kms:Decrypt on its key."""
@@ -512,6 +552,10 @@ class ImportedDataAccessRole(Construct):
     def grant_vpc_access(self) -> iam.Grant:
         """Dropped: grant the nine EC2 actions in the role's own policy."""
         return self._dropped("create job network interfaces")
+
+    def grant_input_key(self, key: KeyReference | kms.IKey) -> iam.Grant:
+        """Dropped: grant kms:Decrypt on the input bucket's key in the role's own policy."""
+        return self._dropped("decrypt the input objects")
 
     def grant_textract(self) -> iam.Grant:
         """Dropped: grant the two Textract actions in the role's own policy."""

@@ -553,3 +553,8 @@ def _ref_for_string(stack: Stack, value: str, *, volume: bool) -> KeyReference |
             _account_differs(m["account"], stack),
         )
     return None
+
+
+def key_reference(stack: Stack, key: kms.IKey) -> KeyReference:
+    """The reference for a CDK key object (e.g. the key a bucket was imported with)."""
+    return _ref_for_key(stack, key)

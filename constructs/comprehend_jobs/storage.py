@@ -9,7 +9,10 @@ into one access-log bucket (SSE-S3: the only encryption S3 log delivery supports
 Bring your own: ``existing_input_bucket=`` / ``existing_output_bucket=`` (IBucket), each
 independently; the prefixes apply either way. Comprehend requires the buckets to be in
 the Region of the job, so a bucket whose Region is known and differs from the stack's is
-an error.
+an error. A brought input bucket encrypted with SSE-KMS needs its key known, so the
+DataAccessRole gets ``kms:Decrypt`` on it: import the bucket with
+``s3.Bucket.from_bucket_attributes(..., encryption_key=key)`` or pass
+``input_bucket_key=`` (``Bucket.from_bucket_name`` knows no key).
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from comprehend_jobs.acknowledgments import acknowledge
-from comprehend_jobs.encryption import JobEncryption
+from comprehend_jobs.encryption import (
+    JobEncryption,
+    KeyReference,
+    key_reference,
+    resolve_key,
+    warn_if_string_parameter,
+)
 from comprehend_jobs.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs.template_checks import ACCESS_LOG_DESTINATION, skip_checks
 from comprehend_jobs.validation import Problems, construct_label
@@ -32,9 +41,10 @@ DEFAULT_INPUT_PREFIX = "input/"
 DEFAULT_OUTPUT_PREFIX = "output/"
 
 _PREFIX_ALLOWED = (
-    "an S3 key prefix of at most 1024 bytes (UTF-8) with no leading '/', no '//', no '.' "
-    "or '..' path segment, no control characters and none of '*', '?', '$', '\\\\' "
-    "(they would act as IAM wildcards or policy variables); '' means the whole bucket"
+    "an S3 key prefix ending in '/', of at most 1024 bytes (UTF-8), with no leading '/', "
+    "no '//', no '.' or '..' path segment, no control characters and none of '*', '?', "
+    "'$', '\\\\' (they would act as IAM wildcards or policy variables); '' means the whole "
+    "bucket"
 )
 
 
@@ -44,6 +54,8 @@ def prefix_problem(value: object) -> str | None:
         return "not a string"
     if Token.is_unresolved(value):
         return None
+    if value.lower().startswith("s3://"):
+        return "is an S3 URI, not a key prefix"
     if len(value.encode("utf-8")) > 1024:
         return "longer than 1024 bytes"
     if value.startswith("/"):
@@ -57,17 +69,41 @@ def prefix_problem(value: object) -> str | None:
     bad = sorted({c for c in value if c in "*?$\\"})
     if bad:
         return f"contains {''.join(bad)!r}"
+    if value and not value.endswith("/"):
+        return (
+            f"does not end with '/': the grant on '{value}*' would also cover "
+            f"'{value}-archive/' and every other key that starts with '{value}'"
+        )
     return None
 
 
-def _suggest_prefix(value: object) -> str:
+def suggest_prefix(value: object, default: str = DEFAULT_INPUT_PREFIX) -> str:
+    """A valid prefix close to ``value`` (its path segments, cleaned, ending in '/');
+    ``default`` when nothing usable is left. Always passes ``prefix_problem``."""
     if not isinstance(value, str):
-        return DEFAULT_INPUT_PREFIX
-    cleaned = value.lstrip("/")
-    while "//" in cleaned:
-        cleaned = cleaned.replace("//", "/")
-    cleaned = "".join(c for c in cleaned if c not in "*?$\\" and ord(c) >= 0x20)
-    return "/".join(s for s in cleaned.split("/") if s not in (".", ".."))
+        return default
+    if value.lower().startswith("s3://"):
+        value = value[5:].partition("/")[2]
+    cleaned = "".join(c for c in value if c not in "*?$\\" and 0x20 <= ord(c) != 0x7F)
+    segments = [seg for seg in cleaned.split("/") if seg not in ("", ".", "..")]
+    suggestion = "".join(f"{seg}/" for seg in segments)
+    while len(suggestion.encode("utf-8")) > 1024:
+        segments[-1] = segments[-1][:-1]
+        segments = [seg for seg in segments if seg not in ("", ".", "..")]
+        suggestion = "".join(f"{seg}/" for seg in segments)
+    return suggestion or default
+
+
+def prefix_fix(value: object, default: str = DEFAULT_INPUT_PREFIX, prop: str = "prefix") -> str:
+    """The fix for an invalid prefix: a valid one, or for an S3 URI, where its parts go."""
+    if isinstance(value, str) and value.lower().startswith("s3://"):
+        bucket = value[5:].partition("/")[0]
+        role = "output" if prop.startswith("output") else "input"
+        return (
+            f"pass the bucket separately (existing_{role}_bucket=s3.Bucket.from_bucket_name("
+            f"scope, id, {bucket!r})) and {prop}={suggest_prefix(value, default)!r}"
+        )
+    return f"use {prop}={suggest_prefix(value, default)!r}"
 
 
 def _is_bucket(value: object) -> bool:
@@ -85,15 +121,26 @@ class JobStorage(Construct):
         Default: None (a key of this construct, rotation on). A key given only as a string
         (alias or ARN) cannot be used for bucket encryption either: a key is created then.
     :param existing_input_bucket: read input from this bucket. Default: a bucket is created.
+        If its objects are SSE-KMS encrypted, the role needs their key: import it with
+        ``s3.Bucket.from_bucket_attributes(..., encryption_key=key)`` or pass
+        ``input_bucket_key=`` (``from_bucket_name`` knows no key).
     :param existing_output_bucket: write output to this bucket. Default: a bucket is created.
-    :param input_prefix: the key prefix of the input objects. Default: ``"input/"``.
-    :param output_prefix: the key prefix Comprehend writes under. Default: ``"output/"``.
+    :param input_prefix: the key prefix of the input objects, ending in ``/`` (or ``""``
+        for the whole bucket), without ``s3://`` or the bucket. Default: ``"input/"``.
+    :param output_prefix: the key prefix Comprehend writes under, ending in ``/`` (or
+        ``""``). Default: ``"output/"``.
     :param existing_access_log_bucket: server access logs of created buckets go here.
         Default: an access-log bucket is created (only when a bucket is created).
     :param removal_policy: removal policy of the created buckets and key. Default: RETAIN.
-    :param auto_delete_objects: empty created buckets on stack deletion (needs
+    :param auto_delete_objects: (a bool) empty created buckets on stack deletion (needs
         ``removal_policy=RemovalPolicy.DESTROY``; adds a CDK custom-resource Lambda).
         Default: False.
+    :param input_bucket_key: the KMS key that encrypts the objects of
+        ``existing_input_bucket`` (IKey, key ID or alias of this account, key ARN or alias
+        ARN, in the stack's Region; a token must resolve to a key ARN): the DataAccessRole
+        gets ``kms:Decrypt`` on it, through S3 only (``kms:ViaService``). A key of another
+        account must also allow the role ``kms:Decrypt`` in its key policy. Only with
+        ``existing_input_bucket``. Default: the key the bucket was imported with, if any.
     """
 
     def __init__(
@@ -109,9 +156,26 @@ class JobStorage(Construct):
         existing_access_log_bucket: s3.IBucket | None = None,
         removal_policy: RemovalPolicy | None = None,
         auto_delete_objects: bool = False,
+        input_bucket_key: kms.IKey | str | None = None,
     ) -> None:
         stack = Stack.of(scope)
-        problems = Problems(f"JobStorage({construct_id})")
+        problems = Problems(construct_label("JobStorage", scope, construct_id))
+        if not problems.check_bool("auto_delete_objects", auto_delete_objects):
+            auto_delete_objects = False
+        input_key_ref: KeyReference | None = None
+        if input_bucket_key is not None:
+            if existing_input_bucket is None:
+                problems.add(
+                    "input_bucket_key",
+                    input_bucket_key,
+                    "the key of a brought input bucket; the input bucket this construct "
+                    "creates is encrypted with a key it knows",
+                    "drop input_bucket_key, or pass existing_input_bucket too",
+                )
+            else:
+                input_key_ref = resolve_key(
+                    problems, stack, "input_bucket_key", input_bucket_key, aliases=True
+                )
         if encryption is not None and not isinstance(encryption, JobEncryption):
             problems.add(
                 "encryption",
@@ -144,14 +208,17 @@ class JobStorage(Construct):
                     "writes only same-Region buckets)",
                     f"use a bucket in {stack.region}, or deploy the stack to {region}",
                 )
-        for prop, prefix in (("input_prefix", input_prefix), ("output_prefix", output_prefix)):
+        for prop, prefix, fallback in (
+            ("input_prefix", input_prefix, DEFAULT_INPUT_PREFIX),
+            ("output_prefix", output_prefix, DEFAULT_OUTPUT_PREFIX),
+        ):
             why = prefix_problem(prefix)
             if why:
                 problems.add(
                     prop,
                     prefix,
                     f"{_PREFIX_ALLOWED} (this one {why})",
-                    f"use e.g. {_suggest_prefix(prefix)!r}",
+                    prefix_fix(prefix, fallback, prop),
                 )
         creates_any = existing_input_bucket is None or existing_output_bucket is None
         if not creates_any:
@@ -207,6 +274,7 @@ class JobStorage(Construct):
         self.node.set_context(ACCESS_LOGS_USE_BUCKET_POLICY, True)
         self.input_prefix: str = input_prefix
         self.output_prefix: str = output_prefix
+        warn_if_string_parameter(self, "input_bucket_key", input_bucket_key)
         self.encryption = encryption
         policy = removal_policy or RemovalPolicy.RETAIN
         self.data_key: kms.IKey | None = None
@@ -231,6 +299,14 @@ class JobStorage(Construct):
         self.created_buckets: list[s3.Bucket] = [
             b for b in (self.input_bucket, self.output_bucket) if isinstance(b, s3.Bucket)
         ]
+        if input_key_ref is None and existing_input_bucket is not None:
+            imported_key = existing_input_bucket.encryption_key
+            if imported_key is not None:
+                input_key_ref = key_reference(stack, imported_key)
+        #: The key of a brought input bucket (``input_bucket_key``, else the key it was
+        #: imported with): the DataAccessRole gets kms:Decrypt on it through S3. None for
+        #: a created input bucket (its key is granted with the bucket) or an unknown key.
+        self.input_bucket_key_ref: KeyReference | None = input_key_ref
 
     def _log_bucket(self, policy: RemovalPolicy, auto_delete: bool) -> s3.Bucket:
         bucket = s3.Bucket(
@@ -338,7 +414,10 @@ class JobStorage(Construct):
 
     @property
     def input_key(self) -> kms.IKey | None:
-        """The key that encrypts the input objects, when known."""
+        """The key that encrypts the input objects, when known as a CDK object."""
+        ref = self.input_bucket_key_ref
+        if ref is not None and ref.key is not None:
+            return ref.key
         return self.input_bucket.encryption_key
 
     @property
