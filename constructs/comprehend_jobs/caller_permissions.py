@@ -107,7 +107,9 @@ def _string_chars(value: Any, attribute_chars: Callable[[str, str], int]) -> int
     if isinstance(value, dict) and len(value) == 1:
         ((name, argument),) = value.items()
         if name == "Ref":
-            return _PSEUDO_CHARS.get(argument, ANY_VALUE_CHARS)
+            if argument in _PSEUDO_CHARS:
+                return _PSEUDO_CHARS[argument]
+            return attribute_chars(str(argument), "Ref")
         if name == "Fn::GetAtt":
             logical_id, attribute = (
                 argument if isinstance(argument, list) else str(argument).split(".", 1)
@@ -120,13 +122,14 @@ def _string_chars(value: Any, attribute_chars: Callable[[str, str], int]) -> int
     return ANY_VALUE_CHARS
 
 
-def deployed_chars(
-    value: Any, attribute_chars: Callable[[str, str], int] = lambda _id, _att: ATTRIBUTE_CHARS
-) -> int:
+def deployed_chars(value: Any, attribute_chars: Callable[[str, str], int] | None = None) -> int:
     """An upper bound of the characters a resolved CloudFormation value (``stack.resolve``
     output) takes in the document IAM receives, whitespace excluded, and never less than its
     length in the template (so the template's own policy documents stay under the limit
-    too). ``attribute_chars(logical_id, attribute)`` bounds one ``Fn::GetAtt``."""
+    too). ``attribute_chars(logical_id, attribute)`` bounds one ``Fn::GetAtt`` (or, with
+    the attribute ``Ref``, one ``Ref`` of a resource); by default every attribute is a log
+    group ARN, as in the fixed statements, and a ``Ref`` anything at all."""
+    attribute_chars = attribute_chars or _fixed_attribute_chars
     if isinstance(value, dict):
         if len(value) == 1 and next(iter(value)) in ("Ref", "Fn::GetAtt", "Fn::Join"):
             return max(len(_compact(value)), 2 + _string_chars(value, attribute_chars))
@@ -138,6 +141,36 @@ def deployed_chars(
         items = [deployed_chars(v, attribute_chars) for v in value]
         return 2 + sum(items) + max(0, len(items) - 1)
     return len(_compact(value))
+
+
+def template_attribute_chars(resources: dict[str, Any]) -> Callable[[str, str], int]:
+    """``attribute_chars`` for ``deployed_chars`` that knows a synthesized template's
+    resource types (``resources``: its Resources section): the ARN a role, key, log group,
+    function, bucket or state machine resolves to, at its format's longest; anything else
+    at ``ANY_VALUE_CHARS``. For measuring whole templates (the benchmarks and tests)."""
+    prefix = PARTITION_CHARS + REGION_CHARS + ACCOUNT_CHARS
+    arns = {
+        ("AWS::IAM::Role", "Arn"): ROLE_ARN_CHARS,
+        ("AWS::KMS::Key", "Arn"): KEY_ARN_CHARS,
+        ("AWS::Logs::LogGroup", "Arn"): ATTRIBUTE_CHARS,
+        # Function names are at most 64 characters, state machine names 80, buckets 63.
+        ("AWS::Lambda::Function", "Arn"): len("arn::lambda:::function:") + prefix + 64,
+        ("AWS::StepFunctions::StateMachine", "Ref"): len("arn::states:::stateMachine:")
+        + prefix
+        + 80,
+        ("AWS::S3::Bucket", "Arn"): len("arn::s3:::") + PARTITION_CHARS + 63,
+    }
+
+    def chars(logical_id: str, attribute: str) -> int:
+        kind = resources.get(logical_id, {}).get("Type")
+        return arns.get((kind, attribute), ANY_VALUE_CHARS)
+
+    return chars
+
+
+def _fixed_attribute_chars(logical_id: str, attribute: str) -> int:
+    # In the fixed statements, an attribute is one of the handler's log group ARNs.
+    return ATTRIBUTE_CHARS if attribute != "Ref" else ANY_VALUE_CHARS
 
 
 @dataclass
