@@ -62,7 +62,7 @@ from constructs import Construct, IValidation
 
 from comprehend_jobs import api_model
 from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks_under
-from comprehend_jobs.validation import Problems, construct_label
+from comprehend_jobs.validation import Problems, bool_fix, construct_label
 
 #: What Comprehend's VpcConfig accepts.
 MAX_SUBNETS = 16
@@ -124,13 +124,14 @@ class JobNetwork(Construct):
         removal_policy: RemovalPolicy | None = None,
         s3_gateway_endpoint: bool | None = None,
     ) -> None:
-        problems = Problems(f"JobNetwork({construct_id})")
+        problems = Problems(construct_label("JobNetwork", scope, construct_id))
         if s3_gateway_endpoint is not None and not isinstance(s3_gateway_endpoint, bool):
             problems.add(
                 "s3_gateway_endpoint",
                 s3_gateway_endpoint,
-                "True, False or None (auto)",
-                "pass a bool (not a string), or omit it for the automatic choice",
+                "True, False or None (auto); a string such as 'false' is not a bool",
+                bool_fix("s3_gateway_endpoint", s3_gateway_endpoint)
+                + ", or omit it for the automatic choice",
             )
             s3_gateway_endpoint = None
         # Subnets and groups given as objects, no VPC: what the console picks by ID.
