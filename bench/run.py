@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -72,19 +73,26 @@ def _synth(count: int, *, distinct_models: bool) -> dict[str, Any]:
     import aws_cdk as cdk
     from stacks import jobs_stack
 
+    from comprehend_jobs.caller_permissions import deployed_chars, template_attribute_chars
+
     app = cdk.App(outdir=tempfile.mkdtemp(prefix="bench-"))
     stack = jobs_stack(app, count, distinct_models=distinct_models)
     template = app.synth().get_stack_by_name(stack.stack_name).template
     role_policy_chars: dict[str, int] = {"": 0}
     managed_policy_chars = [0]
+    # The most a managed policy can reach once CloudFormation has resolved its tokens.
+    managed_policy_deployed_chars = [0]
+    attribute_chars = template_attribute_chars(template["Resources"])
     for resource in template["Resources"].values():
         kind = resource["Type"]
         if kind not in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             continue
         # IAM counts policy size without white space.
-        size = len(json.dumps(resource["Properties"]["PolicyDocument"], separators=(",", ":")))
+        document = resource["Properties"]["PolicyDocument"]
+        size = len(json.dumps(document, separators=(",", ":")))
         if kind == "AWS::IAM::ManagedPolicy":
             managed_policy_chars.append(size)
+            managed_policy_deployed_chars.append(deployed_chars(document, attribute_chars))
             continue
         for role in resource["Properties"].get("Roles", []):
             key = json.dumps(role)
@@ -95,6 +103,8 @@ def _synth(count: int, *, distinct_models: bool) -> dict[str, Any]:
         "template_bytes": len(json.dumps(template, separators=(",", ":"))),
         "role_inline_policy_chars": max(role_policy_chars.values()),
         "managed_policy_chars": max(managed_policy_chars),
+        "managed_policy_deployed_chars": max(managed_policy_deployed_chars),
+        "managed_policies": len(managed_policy_chars) - 1,
     }
 
 
@@ -104,6 +114,8 @@ def scale(distinct_models: bool) -> dict[str, Any]:
     at200 = _synth(200, distinct_models=distinct_models)
     capacity = {}
     for name, limit in LIMITS.items():
+        if name == "managed_policy_chars":
+            continue  # packed to the limit: more policies, not larger ones
         per_job = (at200[name] - at100[name]) / 100
         capacity[name] = 10**9 if per_job <= 0 else int(100 + (limit - at100[name]) / per_job)
     first = min(capacity, key=lambda k: capacity[k])
@@ -131,46 +143,85 @@ def handler_import_ms(runs: int = 7) -> float:
     return round(statistics.median(samples), 1)
 
 
-def main() -> None:
-    python = sys.executable
-    results: dict[str, Any] = {}
-    results["resources_added_per_extra_job"] = resources_per_job()
-    results["synth_50_jobs_vs_1_job"] = paired(
-        [python, "bench/stacks.py", "jobs", "1"], [python, "bench/stacks.py", "jobs", "50"], 5
+def _machine() -> dict[str, Any]:
+    """What the figures were measured on, and how busy it was."""
+    import importlib.metadata
+
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "node": node,
+        "aws_cdk_lib": importlib.metadata.version("aws-cdk-lib"),
+        "load_1_5_15": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def jobs_section(python: str, count: int) -> dict[str, Any]:
+    """100 jobs against 1, with a model each and sharing one, in alternating rounds."""
+    results: dict[str, Any] = {"load_before": _machine()["load_1_5_15"]}
+    script = "bench/stacks.py"
+    times = rounds(
+        {
+            "models_1": [python, script, "models", "1"],
+            "models_100": [python, script, "models", "100"],
+            "shared_1": [python, script, "jobs", "1"],
+            "shared_100": [python, script, "jobs", "100"],
+        },
+        count,
     )
+    results["synth_100_jobs_vs_1_model_each"] = compare(times["models_1"], times["models_100"])
+    results["synth_100_jobs_vs_1_shared_model"] = compare(times["shared_1"], times["shared_100"])
+    results["rounds"] = count
+    results["load_after"] = _machine()["load_1_5_15"]
+    return results
+
+
+def app_section(python: str, count: int) -> dict[str, Any]:
+    """``python app.py`` against its floor (the same resources from aws-cdk-lib alone, in an
+    App with the same context) and an empty stack, taking turns in every round."""
     env = dict(os.environ, CDK_OUTDIR=tempfile.mkdtemp(prefix="bench-app-"))
-    # The app and what it is compared with take turns in every round: two baselines (a
-    # bare App with an empty stack; an empty stack in an App set up as app.py's is, with
-    # its cdk.json context and nag packs), and two steps towards the app that tell where
-    # its time goes (its resources from aws-cdk-lib alone; the app without nag packs).
-    app_rounds = rounds(
+    results: dict[str, Any] = {"load_before": _machine()["load_1_5_15"]}
+    times = rounds(
         {
             "empty": [python, "bench/stacks.py", "empty"],
-            "empty_app_setup": [python, "bench/stacks.py", "empty-app-setup"],
             "floor": [python, "bench/stacks.py", "floor"],
-            "app_without_checks": [python, "bench/stacks.py", "app-without-checks"],
             "app": [python, "app.py"],
         },
-        9,
+        count,
         env,
     )
-    empty = app_rounds["empty"]
-    results["app_with_nag_vs_empty_stack"] = compare(empty, app_rounds["app"])
-    results["app_with_nag_vs_empty_stack_in_app_setup"] = compare(
-        app_rounds["empty_app_setup"], app_rounds["app"]
-    )
-    results["app_resources_from_aws_cdk_lib_alone_vs_empty_stack"] = compare(
-        empty, app_rounds["floor"]
-    )
-    results["app_without_nag_vs_empty_stack"] = compare(empty, app_rounds["app_without_checks"])
     results["app_with_nag_vs_its_resources_from_aws_cdk_lib_alone"] = compare(
-        app_rounds["floor"], app_rounds["app"]
+        times["floor"], times["app"]
     )
-    results["handler_cold_import_ms"] = handler_import_ms()
-    results["scale_shared_model"] = scale(distinct_models=False)
-    results["scale_distinct_models"] = scale(distinct_models=True)
+    results["app_with_nag_vs_empty_stack"] = compare(times["empty"], times["app"])
+    results["floor_vs_empty_stack"] = compare(times["empty"], times["floor"])
+    results["per_round_app_over_floor"] = [
+        round(a / f, 3) for f, a in zip(times["floor"], times["app"], strict=True)
+    ]
+    results["rounds"] = count
+    results["load_after"] = _machine()["load_1_5_15"]
+    return results
+
+
+def main(argv: list[str]) -> None:
+    """``python bench/run.py [all|jobs|app|scale] [rounds]``: every section by default."""
+    python = sys.executable
+    section = argv[0] if argv else "all"
+    count = int(argv[1]) if len(argv) > 1 else 0
+    results: dict[str, Any] = {"machine": _machine()}
+    if section in ("all", "scale"):
+        results["resources_added_per_extra_job"] = resources_per_job()
+        results["scale_shared_model"] = scale(distinct_models=False)
+        results["scale_distinct_models"] = scale(distinct_models=True)
+    if section in ("all", "jobs"):
+        results["jobs"] = jobs_section(python, count or 5)
+    if section in ("all", "app"):
+        results["app"] = app_section(python, count or 9)
+    if section == "all":
+        results["handler_cold_import_ms"] = handler_import_ms()
     print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

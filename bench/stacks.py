@@ -1,12 +1,14 @@
 """Stacks the benchmarks synthesize: N jobs sharing storage and role, or an empty stack.
 
 Run as a script to synthesize one of them in a fresh process (what a user's ``cdk synth``
-pays): ``python bench/stacks.py jobs 50``, ``python bench/stacks.py empty`` (a bare App,
-nothing configured), ``python bench/stacks.py empty-app-setup`` (an empty stack in an
-App set up as the example app is: its cdk.json context and the four nag packs), or
-``python bench/stacks.py floor`` (the app's two stacks of resources built from
-aws-cdk-lib alone, in an App with its context: see ``floor.py``), or
-``python bench/stacks.py app-without-checks`` (``app.py`` without the nag packs).
+pays): ``python bench/stacks.py jobs 50`` (50 jobs sharing one model),
+``python bench/stacks.py models 50`` (50 jobs with a model each),
+``python bench/stacks.py empty`` (a bare App, nothing configured),
+``python bench/stacks.py empty-app-setup`` (an empty stack in an App set up as the example
+app is: its cdk.json context and the four nag packs), ``python bench/stacks.py floor``
+(the app's two stacks of resources built from aws-cdk-lib alone, in an App with its
+context: see ``floor.py``), or ``python bench/stacks.py app-without-checks``
+(``app.py`` without the nag packs).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def main(argv: list[str]) -> None:
         if argv[0] == "empty":
             cdk.Stack(app, "Empty")
         else:
-            jobs_stack(app, int(argv[1]))
+            jobs_stack(app, int(argv[1]), distinct_models=argv[0] == "models")
     app.synth()
 
 
