@@ -17,7 +17,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: all synth test lint typecheck unit bench clean
+.PHONY: all synth test lint typecheck unit integ-snapshots integ-update integ bench clean
 
 all: test
 
@@ -51,6 +51,21 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
+
+# The integration tests' snapshots (tests/integ/*.snapshot), offline: synthesized and
+# compared, never deployed. pytest runs the same check (tests/test_integ_snapshots.py);
+# this target is the quick way to run it alone.
+integ-snapshots: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python tests/integ/harness.py check
+
+# Rewrite the snapshots after an intended change (offline), then review and commit them.
+integ-update: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python tests/integ/harness.py update
+
+# Deploys every integration test to the caller's account and Region, runs its assertions
+# and destroys it (see README, Integration tests). Never part of test.
+integ: $(VENV)/.installed node_modules/.installed
+	@$(BIN)/python tests/integ/harness.py deploy
 
 test: lint typecheck unit
 
