@@ -425,7 +425,7 @@ def _flow_stack(app: cdk.App, config: AppConfig, flow: Flow, env: cdk.Environmen
     analysis = ComprehendAnalysis(
         stack,
         flow.construct_id,
-        vpc=vpc,
+        network=vpc,
         encryption=encryption,
         storage=storage,
         input_documents=None if documents is None else str(ROOT / documents),
@@ -435,7 +435,7 @@ def _flow_stack(app: cdk.App, config: AppConfig, flow: Flow, env: cdk.Environmen
         tags=config.tags,
         wait_for_completion=config.wait_for_completion,
         rerun_token=config.rerun_token,
-        entity_recognizer_arn=model if flow.model_key == "recognizer_arn" else None,
+        recognizer_arn=model if flow.model_key == "recognizer_arn" else None,
         classifier_arn=model if flow.model_key == "classifier_arn" else None,
     )
     cdk.CfnOutput(

@@ -28,6 +28,8 @@ RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/ticket
 ENV = Environment(account="111122223333", region="us-east-1")
 LOG_KEY = "arn:aws:kms:us-east-1:111122223333:key/0f0e0d0c-0b0a-0908-0706-050403020100"
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
+#: Documents for a pattern that makes its input bucket (a job never starts on an empty one).
+SAMPLES = str(Path(__file__).resolve().parent.parent / "samples" / "entity-recognition")
 
 
 def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
@@ -155,6 +157,7 @@ def switched_off() -> dict[str, Any]:
         network=False,
         encryption=False,
         removal_policy=RemovalPolicy.DESTROY,
+        input_documents=SAMPLES,
     )
     return {"analysis": analysis, "template": Template.from_stack(stack).to_json()}
 
@@ -244,11 +247,20 @@ def test_a_brought_log_key_encrypts_every_log_and_environment(
 def test_a_log_key_after_the_stacks_handler_exists_is_a_prop_error() -> None:
     app = new_app()
     stack = Stack(app, "LateKey", env=ENV)
-    ComprehendAnalysis(stack, "First", recognizer_arn=RECOGNIZER, network=False)
+    ComprehendAnalysis(
+        stack, "First", recognizer_arn=RECOGNIZER, network=False, input_documents=SAMPLES
+    )
     key = kms.Key.from_key_arn(stack, "LogKey", LOG_KEY)
     before = [c.node.id for c in stack.node.children]
     with pytest.raises(PropValidationError) as raised:
-        ComprehendAnalysis(stack, "Second", recognizer_arn=RECOGNIZER, network=False, log_key=key)
+        ComprehendAnalysis(
+            stack,
+            "Second",
+            recognizer_arn=RECOGNIZER,
+            network=False,
+            log_key=key,
+            input_documents=SAMPLES,
+        )
     message = str(raised.value)
     assert "log_key='LateKey/LogKey' is not valid" in message
     assert "LateKey/ComprehendJobsHandler already exists" in message
@@ -271,13 +283,17 @@ def test_existing_parts_are_used_not_duplicated() -> None:
         storage=storage,
         network=network,
         role=role,
+        input_documents=SAMPLES,
     )
     assert analysis.storage is storage and analysis.role is role
     assert analysis.network is network and analysis.encryption is encryption
     template = Template.from_stack(stack).to_json()
     assert len(_resources(template, "AWS::EC2::VPC")) == 1
     assert len(_resources(template, "AWS::S3::Bucket")) == 3
-    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Tickets" in lid] == []
+    # The only role the pattern makes is the upload's: no DataAccessRole of its own.
+    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Tickets" in lid] == [
+        "TicketsInputDocumentsRole868FC2EC"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -337,7 +353,7 @@ def test_the_deprecated_names_still_work_with_a_warning() -> None:
     stack = Stack(new_app(), "Old", env=ENV)
     with pytest.warns(DeprecationWarning) as caught:
         analysis = ComprehendAnalysis(
-            stack, "Analysis", entity_recognizer_arn=RECOGNIZER, vpc=False
+            stack, "Analysis", entity_recognizer_arn=RECOGNIZER, vpc=False, input_documents=SAMPLES
         )
     messages = [str(w.message) for w in caught]
     assert any("entity_recognizer_arn=) is deprecated: use recognizer_arn=" in m for m in messages)
@@ -426,3 +442,60 @@ def test_region_errors_name_the_prop_and_objects_print_readably() -> None:
     assert "EntityRecognizerArn" not in message
     assert "storage=<an imported kms.IKey at 'Far/NotStorage'>" in message
     assert "InterfaceDynamicProxy" not in message
+
+
+def _documents_stack(folder: Path) -> dict[str, Any]:
+    stack = Stack(new_app(), "Docs", env=ENV)
+    ComprehendAnalysis(
+        stack, "Tickets", recognizer_arn=RECOGNIZER, network=False, input_documents=str(folder)
+    )
+    return Template.from_stack(stack).to_json()
+
+
+def test_a_changed_document_starts_a_new_job_and_an_unchanged_one_does_not(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "ticket-1.txt").write_text("My invoice INV-1 was charged twice.\n")
+    first, same = _documents_stack(folder), _documents_stack(folder)
+    (folder / "ticket-2.txt").write_text("Order 42 arrived damaged.\n")
+    changed = _documents_stack(folder)
+    (job_id,) = _resources(first, "Custom::ComprehendAnalysisJob")
+    (upload_id,) = _resources(first, "Custom::CDKBucketDeployment")
+    job = first["Resources"][job_id]
+    # The job starts after the upload, and its RerunToken carries the upload's source
+    # object keys (content hashes): CloudFormation updates the job when they change.
+    assert upload_id in job["DependsOn"]
+    assert job["Properties"]["RerunToken"] == {
+        "Fn::Join": [
+            "|",
+            ["", {"Fn::Join": [",", {"Fn::GetAtt": [upload_id, "SourceObjectKeys"]}]}],
+        ]
+    }
+    keys = [
+        t["Resources"][upload_id]["Properties"]["SourceObjectKeys"] for t in (first, same, changed)
+    ]
+    assert keys[0] == keys[1] and keys[0] != keys[2]
+    assert first == same
+
+
+def test_a_created_input_bucket_needs_documents() -> None:
+    stack = Stack(new_app(), "Empty", env=ENV)
+    before = len(stack.node.find_all())
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(stack, "Tickets", recognizer_arn=RECOGNIZER, network=False)
+    message = str(raised.value)
+    assert "input_documents=None is not valid" in message
+    assert "a job started on a new, empty bucket finds nothing" in message
+    assert "JobStorage.from_s3_uris" in message
+    assert len(stack.node.find_all()) == before
+
+
+def test_brought_documents_in_s3_need_no_upload() -> None:
+    stack = Stack(new_app(), "Brought", env=ENV)
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri="s3://my-corp-data/claims/")
+    analysis = ComprehendAnalysis(
+        stack, "Tickets", recognizer_arn=RECOGNIZER, network=False, storage=storage
+    )
+    assert analysis.upload is None

@@ -53,6 +53,7 @@ from comprehend_jobs import (
 
 pytestmark = pytest.mark.slow
 
+ROOT = Path(__file__).resolve().parent.parent
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111111111111:entity-recognizer/claims/version/v1"
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111111111111:document-classifier/mail/version/v1"
 
@@ -109,7 +110,12 @@ def brought_log_key(stack: Stack) -> None:
     key = kms.Key(stack, "PlatformLogKey", enable_key_rotation=True)
     key.add_to_resource_policy(log_key_statement(stack))
     ComprehendAnalysis(
-        stack, "Tickets", entity_recognizer_arn=RECOGNIZER, log_key=key, wait_for_completion=True
+        stack,
+        "Tickets",
+        recognizer_arn=RECOGNIZER,
+        log_key=key,
+        wait_for_completion=True,
+        input_documents=str(ROOT / "samples" / "entity-recognition"),
     )
 
 

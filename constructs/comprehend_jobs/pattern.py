@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnResource, RemovalPolicy, Stack
+from aws_cdk import CfnResource, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3_deployment as s3deploy
@@ -211,6 +211,22 @@ class ComprehendAnalysis(Construct):
             )
         if log_key is not None:
             JobHandler.check_log_key(problems, scope, log_key, prop="log_key")
+        makes_input = storage is None or (
+            isinstance(storage, JobStorage) and storage.input_bucket in storage.created_buckets
+        )
+        if makes_input and input_documents is None and not problems:
+            # No doomed job: one started on a bucket made in this deploy and left empty
+            # finds nothing and ends with no results (only checked once the other props
+            # are right, so that it is not the first thing a mistyped prop reports).
+            problems.add(
+                "input_documents",
+                None,
+                "documents to upload when the pattern makes the input bucket: a job started "
+                "on a new, empty bucket finds nothing",
+                "pass input_documents='path/to/folder' (uploaded before the job starts), or "
+                "storage=JobStorage.from_s3_uris(scope, 'Storage', input_s3_uri='s3://your-"
+                "bucket/your/prefix/') where your documents already are",
+            )
         problems.raise_if_any()
         # The parts below still read the old local names.
         entity_recognizer_arn, vpc = recognizer_arn, network
@@ -257,6 +273,11 @@ class ComprehendAnalysis(Construct):
         self.upload: s3deploy.BucketDeployment | None = None
         if input_documents is not None:
             self.upload = self._upload(input_documents)
+            # A new or changed document changes the upload's source object keys (content
+            # hashes). Folded into RerunToken they start a new job on that deploy (the
+            # handler starts one whenever RerunToken changes); unchanged documents leave
+            # the token, and the job, as they were.
+            rerun_token = Fn.join("|", [rerun_token or "", Fn.join(",", self.upload.object_keys)])
 
         job_props: dict[str, Any] = {
             "storage": self.storage,

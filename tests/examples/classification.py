@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aws_cdk import CfnOutput, Stack
 
 from comprehend_jobs import (
@@ -13,6 +15,8 @@ from comprehend_jobs import (
 )
 
 CLASSIFIER_ARN = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/invoices/version/v2"
+#: The documents to classify: uploaded to the new input bucket before the job starts.
+DOCUMENTS = str(Path(__file__).resolve().parents[2] / "samples" / "classification")
 
 
 def build(stack: Stack) -> None:
@@ -21,6 +25,7 @@ def build(stack: Stack) -> None:
         stack,
         "Invoices",
         classifier_arn=CLASSIFIER_ARN,
+        input_documents=DOCUMENTS,
         input_format=InputFormat.ONE_DOC_PER_FILE,
         document_reader=DocumentReader(
             read_action=DocumentReadAction.TEXTRACT_ANALYZE_DOCUMENT,

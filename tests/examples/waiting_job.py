@@ -21,7 +21,7 @@ def build(stack: Stack) -> None:
     analysis = ComprehendAnalysis(
         stack,
         "Contracts",
-        entity_recognizer_arn=RECOGNIZER_ARN,
+        recognizer_arn=RECOGNIZER_ARN,
         input_documents=DOCUMENTS,
         wait_for_completion=True,
     )

@@ -22,7 +22,7 @@ recognizer_arn = support.model_arn(support.RECOGNIZER_VARIABLE, support.RECOGNIZ
 analysis = ComprehendAnalysis(
     stack,
     "Tickets",
-    entity_recognizer_arn=recognizer_arn,
+    recognizer_arn=recognizer_arn,
     input_documents=support.ENTITY_SAMPLES,
 )
 # A second job on the same documents, deleted (through the handler, as CloudFormation

@@ -21,7 +21,7 @@ support.env_agnostic(stack)
 analysis = ComprehendAnalysis(
     stack,
     "Contracts",
-    entity_recognizer_arn=support.model_arn(
+    recognizer_arn=support.model_arn(
         support.RECOGNIZER_VARIABLE, support.RECOGNIZER_PLACEHOLDER
     ),
     input_documents=support.ENTITY_SAMPLES,
