@@ -19,6 +19,7 @@ from comprehend_jobs import (
     EventsDetectionJob,
     JobEncryption,
     JobNetwork,
+    JobProps,
     JobStorage,
     KeyPhrasesDetectionJob,
     PiiEntitiesDetectionJob,
@@ -28,7 +29,6 @@ from comprehend_jobs import (
     TargetedSentimentDetectionJob,
     TopicsDetectionJob,
 )
-from comprehend_jobs.jobs import JobProps
 
 ACCOUNT_MODELS = "arn:aws:comprehend:us-east-1:111122223333"
 
