@@ -21,9 +21,7 @@ support.env_agnostic(stack)
 analysis = ComprehendAnalysis(
     stack,
     "Contracts",
-    recognizer_arn=support.model_arn(
-        support.RECOGNIZER_VARIABLE, support.RECOGNIZER_PLACEHOLDER
-    ),
+    recognizer_arn=support.model_arn(support.RECOGNIZER_VARIABLE, support.RECOGNIZER_PLACEHOLDER),
     input_documents=support.ENTITY_SAMPLES,
     wait_for_completion=True,
 )
