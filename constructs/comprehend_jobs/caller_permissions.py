@@ -66,7 +66,9 @@ MODEL_ARN_CHARS = (
 )
 #: Any other attribute in a fixed statement is one of the handler's log group ARNs,
 #: ``arn:<partition>:logs:<region>:<account>:log-group:<name>:*`` (names up to 512).
-ATTRIBUTE_CHARS = len("arn::logs:::log-group::*") + PARTITION_CHARS + REGION_CHARS + 12 + 512
+ATTRIBUTE_CHARS = (
+    len("arn::logs:::log-group::*") + PARTITION_CHARS + REGION_CHARS + ACCOUNT_CHARS + 512
+)
 #: A deploy-time value of any other kind (an imported value, a parameter): IAM's longest
 #: ARN.
 ANY_VALUE_CHARS = 2_048
