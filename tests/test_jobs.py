@@ -198,7 +198,7 @@ def test_flags_and_rerun_token_are_passed_through(seed_flows: dict[str, Any]) ->
     assert props["RerunToken"] == "2026-11-23"
 
 
-def test_jobs_share_one_provider_and_two_library_functions(seed_flows: dict[str, Any]) -> None:
+def test_jobs_share_one_provider_and_the_library_functions(seed_flows: dict[str, Any]) -> None:
     template = seed_flows["template"]
     functions = sorted(
         lid
@@ -207,25 +207,32 @@ def test_jobs_share_one_provider_and_two_library_functions(seed_flows: dict[str,
         # aws-cdk-lib's own function that empties the VPC's default security group.
         and not lid.startswith("CustomVpcRestrictDefaultSG")
     )
-    # Ours (on_event) and the framework's; no waiter in a stack where nothing waits.
-    assert [lid.startswith("ComprehendJobsHandlerOnEvent") for lid in functions] == [True, False]
-    assert functions[1].startswith("ComprehendJobsProviderframeworkonEvent")
-    assert not [
+    # Ours (on_event, is_complete) and the framework's three: one provider, with the
+    # waiter, serves waiting and non-waiting jobs alike (the ServiceToken never changes).
+    assert [lid[:-8] for lid in functions] == [
+        "ComprehendJobsHandlerIsComplete",
+        "ComprehendJobsHandlerOnEvent",
+        "ComprehendJobsProviderframeworkisComplete",
+        "ComprehendJobsProviderframeworkonEvent",
+        "ComprehendJobsProviderframeworkonTimeout",
+    ]
+    machines = [
         r for r in template["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine"
     ]
+    assert len(machines) == 1
     tokens = {json.dumps(r["Properties"]["ServiceToken"]) for r in _jobs_by_path(template).values()}
     assert len(tokens) == 1
 
 
 def test_handler_runs_on_newest_python(seed_flows: dict[str, Any]) -> None:
     template = seed_flows["template"]
-    ours = [
-        r
+    ours = {
+        r["Properties"]["Handler"]: r
         for lid, r in template["Resources"].items()
         if r["Type"] == "AWS::Lambda::Function" and lid.startswith("ComprehendJobsHandler")
-    ]
-    assert [r["Properties"]["Runtime"] for r in ours] == ["python3.14"]
-    assert ours[0]["Properties"]["Handler"] == "analysis_job.on_event"
+    }
+    assert sorted(ours) == ["analysis_job.is_complete", "analysis_job.on_event"]
+    assert {r["Properties"]["Runtime"] for r in ours.values()} == {"python3.14"}
 
 
 def test_caller_policy_is_exact(seed_flows: dict[str, Any]) -> None:
@@ -257,6 +264,7 @@ def test_caller_policy_is_exact(seed_flows: dict[str, Any]) -> None:
     assert sorted(by_sid) == sorted(
         [
             "WriteOnEventLogs",
+            "WriteIsCompleteLogs",
             "RunDocumentClassificationJobs",
             "UseDocumentClassificationModels",
             "RunEntitiesDetectionJobs",
@@ -371,8 +379,8 @@ def test_attributes_read_the_custom_resource() -> None:
     assert quick.output_s3_uri is None
     template = Template.from_stack(stack).to_json()
     tokens = {json.dumps(r["Properties"]["ServiceToken"]) for r in _jobs_by_path(template).values()}
-    # A waiting and a non-waiting job: two providers, the waiter only where needed.
-    assert len(tokens) == 2
+    # A waiting and a non-waiting job: one provider (see tests/test_service_token.py).
+    assert len(tokens) == 1
     assert (
         len(
             [
