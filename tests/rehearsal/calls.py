@@ -38,6 +38,8 @@ from rehearsal.template import DeployedTemplate
 
 COMPREHEND = "comprehend.amazonaws.com"
 #: The nine EC2 actions Comprehend documents for jobs in a VPC (COMPREHEND_FACTS §2b).
+#: Written out here on purpose rather than imported from the library: the rehearsal lists
+#: what the service calls from its documentation, never from the grants it checks.
 VPC_ACTIONS = (
     "ec2:CreateNetworkInterface",
     "ec2:CreateNetworkInterfacePermission",
