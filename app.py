@@ -262,6 +262,10 @@ def read_config(node: Any, *, under_cli: bool | None = None) -> AppConfig:
         value = node.try_get_context(key)
         return None if value is None or value == "" else value
 
+    def optional_text(key: str) -> str | None:
+        value = get(key)
+        return None if value is None else _text(key, value)
+
     models = {
         flow.model_key: _text(flow.model_key, get(flow.model_key))
         for flow in FLOWS
@@ -319,32 +323,22 @@ def read_config(node: Any, *, under_cli: bool | None = None) -> AppConfig:
     return AppConfig(
         models=models,
         example_models=not models,
-        input_s3_uri=None
-        if get("input_s3_uri") is None
-        else _text("input_s3_uri", get("input_s3_uri")),
-        output_s3_uri=None
-        if get("output_s3_uri") is None
-        else _text("output_s3_uri", get("output_s3_uri")),
-        input_documents=None
-        if get("input_documents") is None
-        else _text("input_documents", get("input_documents")),
+        input_s3_uri=optional_text("input_s3_uri"),
+        output_s3_uri=optional_text("output_s3_uri"),
+        input_documents=optional_text("input_documents"),
         input_format=_choice(
             "input_format",
             get("input_format") or "ONE_DOC_PER_FILE",
             [f.value for f in InputFormat],
         ),
         document_reader=reader,
-        volume_kms_key_id=None
-        if get("volume_kms_key_id") is None
-        else _text("volume_kms_key_id", get("volume_kms_key_id")),
-        output_kms_key_id=None
-        if get("output_kms_key_id") is None
-        else _text("output_kms_key_id", get("output_kms_key_id")),
+        volume_kms_key_id=optional_text("volume_kms_key_id"),
+        output_kms_key_id=optional_text("output_kms_key_id"),
         encryption=encryption,
         subnet_ids=None if subnets is None else _list("subnet_ids", subnets),
         security_group_ids=None if groups is None else _list("security_group_ids", groups),
         vpc=_flag("vpc", True if get("vpc") is None else get("vpc")),
-        job_name=None if get("job_name") is None else _text("job_name", get("job_name")),
+        job_name=optional_text("job_name"),
         tags=None if tags is None else _tags(tags),
         wait_for_completion=_flag("wait_for_completion", get("wait_for_completion") or False),
         rerun_token=None if get("rerun_token") is None else str(get("rerun_token")),

@@ -282,7 +282,8 @@ class JobHandler(Construct):
 
     @property
     def is_complete_function(self) -> lambda_.Function:
-        """The ``is_complete`` function, created the first time a waiting job asks for it."""
+        """The ``is_complete`` function, created with the stack's provider (every job goes
+        through its waiter), so a handler that serves no job makes none."""
         if self._is_complete_function is None:
             self._is_complete_function = self._function("IsComplete", "analysis_job.is_complete")
         return self._is_complete_function

@@ -370,23 +370,24 @@ class JobStorage(Construct):
         """
         problems = Problems(construct_label("JobStorage.from_s3_uris", scope, construct_id))
         locations: dict[str, S3Location | None] = {}
-        for prop, uri in (("input_s3_uri", input_s3_uri), ("output_s3_uri", output_s3_uri)):
-            if uri is not None:
-                locations[prop] = parse_s3_uri(problems, prop, uri)
-            if uri is not None and f"{prop[:-7]}_prefix" in props:
+        # "input" or "output" -> its location, parsed from "<which>_s3_uri".
+        for which, uri in (("input", input_s3_uri), ("output", output_s3_uri)):
+            if uri is None:
+                continue
+            locations[which] = parse_s3_uri(problems, f"{which}_s3_uri", uri)
+            if f"{which}_prefix" in props:
                 problems.add(
-                    f"{prop[:-7]}_prefix",
-                    props[f"{prop[:-7]}_prefix"],
-                    f"no prefix besides {prop}, which holds its own",
-                    f"put the prefix in {prop} and drop {prop[:-7]}_prefix",
+                    f"{which}_prefix",
+                    props[f"{which}_prefix"],
+                    f"no prefix besides {which}_s3_uri, which holds its own",
+                    f"put the prefix in {which}_s3_uri and drop {which}_prefix",
                 )
         problems.raise_if_any()
         # The imported buckets sit beside the storage; removed again if its props fail.
         imported: list[str] = []
-        for prop, location in locations.items():
+        for which, location in locations.items():
             if location is None:
                 continue
-            which = prop[: -len("_s3_uri")]
             bucket_id = f"{construct_id}{which.title()}Bucket"
             props[f"existing_{which}_bucket"] = s3.Bucket.from_bucket_name(
                 scope, bucket_id, location.bucket
