@@ -38,7 +38,7 @@ from comprehend_jobs import (
     JobStorage,
     PropValidationError,
 )
-from comprehend_jobs.compliance import add_compliance_checks
+from comprehend_jobs.compliance.packs import add_compliance_checks
 
 ROOT = Path(__file__).resolve().parent
 

@@ -73,7 +73,7 @@ def _synth(count: int, *, distinct_models: bool) -> dict[str, Any]:
     import aws_cdk as cdk
     from stacks import jobs_stack
 
-    from comprehend_jobs.caller_permissions import deployed_chars, template_attribute_chars
+    from comprehend_jobs._private.caller_permissions import deployed_chars, template_attribute_chars
 
     app = cdk.App(outdir=tempfile.mkdtemp(prefix="bench-"))
     stack = jobs_stack(app, count, distinct_models=distinct_models)

@@ -41,7 +41,7 @@ def jobs_stack(app: cdk.App, count: int, *, distinct_models: bool = False) -> cd
 def empty_app_setup() -> cdk.App:
     """An empty stack in an App configured like ``app.py``: same context, same checks."""
     from app import default_app
-    from comprehend_jobs.compliance import add_compliance_checks
+    from comprehend_jobs.compliance.packs import add_compliance_checks
 
     app = default_app()
     stack = cdk.Stack(app, "Empty")

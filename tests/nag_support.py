@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from aws_cdk import App, Environment, Stack, Validations
 
-from comprehend_jobs.compliance import add_compliance_checks
+from comprehend_jobs.compliance.packs import add_compliance_checks
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 

@@ -1,13 +1,13 @@
 """The inventory of every acknowledgment and every template-check skip in the library.
 
 Each cdk-nag acknowledgment (id, scope, reason) recorded on any stack the repository makes
-must come from the one table (``comprehend_jobs.acknowledgments``) with that kind's reason,
-and sit on exactly the resource that has the finding: checked against a synthesis in which
-the library acknowledges nothing. The same holds for the checkov skips in the templates
-(``comprehend_jobs.template_checks``). ``docs/compliance.md`` shows both tables (and so
-does README.md wherever it holds the same markers); they are compared with the tables
-here, so they cannot drift. To rewrite the generated parts after changing a table, run
-``python tests/test_acknowledgment_inventory.py``.
+must come from the one table (``comprehend_jobs.compliance.acknowledgments``) with that
+kind's reason, and sit on exactly the resource that has the finding: checked against a
+synthesis in which the library acknowledges nothing. The same holds for the checkov skips in
+the templates (``comprehend_jobs.compliance.checkov``). ``docs/compliance.md`` shows both
+tables (and so does README.md wherever it holds the same markers); they are compared with
+the tables here, so they cannot drift. To rewrite the generated parts after changing a
+table, run ``python tests/test_acknowledgment_inventory.py``.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ MOST_KINDS = 10
 
 
 def _tables() -> tuple[list[Any], list[Any]]:
-    from comprehend_jobs.acknowledgments import iter_kinds
-    from comprehend_jobs.template_checks import CHECK_SKIPS
+    from comprehend_jobs.compliance.acknowledgments import ACKNOWLEDGMENT_KINDS
+    from comprehend_jobs.compliance.checkov import CHECK_SKIPS
 
-    return list(iter_kinds()), list(CHECK_SKIPS.values())
+    return list(ACKNOWLEDGMENT_KINDS.values()), list(CHECK_SKIPS.values())
 
 
 def render_inventory() -> str:
@@ -144,7 +144,7 @@ def inventory() -> list[tuple[str, str, str]]:
     from examples.stacks import synthesized
     from nag_support import acknowledgments_in
 
-    from comprehend_jobs.acknowledgments import PACKS
+    from comprehend_jobs.compliance.acknowledgments import PACKS
 
     acks = [a for a in acknowledgments_in(synthesized().app) if a[1].startswith(PACKS)]
     assert acks, "the stacks should carry the library's acknowledgments"

@@ -8,7 +8,7 @@ import sys
 import botocore.session
 import pytest
 
-from comprehend_jobs import api_model
+from comprehend_jobs._private import api_model
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,8 @@ def test_importing_the_library_does_not_load_botocore_session() -> None:
     # botocore.session costs ~0.3 s of every synthesis; the constructs must not need it.
     code = (
         "import sys\n"
-        "from comprehend_jobs import jobs, api_model\n"
+        "from comprehend_jobs import jobs\n"
+        "from comprehend_jobs._private import api_model\n"
         "api_model.shape_metadata('JobName')\n"
         "print('botocore.session' in sys.modules)\n"
     )

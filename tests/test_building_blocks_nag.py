@@ -13,15 +13,9 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
 from nag_support import TEST_ENV, acknowledgments_in, format_findings, nag_findings, new_stack
 
-from comprehend_jobs import (
-    ACKNOWLEDGMENT_KINDS,
-    DataAccessRole,
-    JobEncryption,
-    JobNetwork,
-    JobStorage,
-    acknowledge,
-)
-from comprehend_jobs.acknowledgments import MAX_KINDS, PACKS, flatten_reference, iter_kinds
+from comprehend_jobs import DataAccessRole, JobEncryption, JobNetwork, JobStorage
+from comprehend_jobs.compliance import ACKNOWLEDGMENT_KINDS, acknowledge
+from comprehend_jobs.compliance.acknowledgments import MAX_KINDS, PACKS, flatten_reference
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -140,7 +134,7 @@ def test_every_acknowledgment_is_from_the_table_on_a_resource_with_its_reason(
     for path, finding_id, reason in acks:
         kinds = [
             k
-            for k in iter_kinds()
+            for k in ACKNOWLEDGMENT_KINDS.values()
             if any(_finding_fits(finding_id, f) for f in k.findings) and k.reason == reason
         ]
         assert kinds, (path, finding_id)
@@ -186,7 +180,7 @@ def test_iam_wildcards_are_acknowledged_by_exact_resource() -> None:
 
 
 def test_the_table_is_small_complete_and_iterable() -> None:
-    kinds = list(iter_kinds())
+    kinds = list(ACKNOWLEDGMENT_KINDS.values())
     assert 0 < len(kinds) <= MAX_KINDS
     assert list(ACKNOWLEDGMENT_KINDS.values()) == kinds
     for kind in kinds:

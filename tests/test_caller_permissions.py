@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 
-from comprehend_jobs.caller_permissions import (
+from comprehend_jobs._private.caller_permissions import (
     ATTRIBUTE_CHARS,
     DOCUMENT_CHARS,
     KEY_ARN_CHARS,

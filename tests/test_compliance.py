@@ -4,7 +4,7 @@ HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1), cfn-lint and checkov.
 One synthesis of every stack (``examples.stacks``) feeds all three. cfn-lint and checkov
 run once each over a directory of all the templates. A check that does not apply to a
 resource is skipped on that resource, in its template metadata, with a one-line reason
-(``comprehend_jobs.template_checks``); nothing is skipped on a command line.
+(``comprehend_jobs.compliance.checkov``); nothing is skipped on a command line.
 
 checkov lives in its own virtual environment (its pins conflict with aws-cdk-lib's): the
 Makefile builds it and passes its path as ``CHECKOV``. Without it the checkov tests skip,
@@ -28,8 +28,8 @@ import pytest
 from examples.stacks import EXAMPLES, Synthesized, stack_name, synthesized
 from nag_support import format_findings
 
-from comprehend_jobs.acknowledgments import PACKS
-from comprehend_jobs.template_checks import CHECK_SKIPS, CHECKOV_METADATA_KEY
+from comprehend_jobs.compliance.acknowledgments import PACKS
+from comprehend_jobs.compliance.checkov import CHECK_SKIPS, CHECKOV_METADATA_KEY
 
 pytestmark = pytest.mark.slow
 

@@ -340,7 +340,7 @@ def test_a_model_region_in_an_env_agnostic_stack_is_a_warning() -> None:
 def test_every_suggested_job_name_is_valid() -> None:
     import ast
 
-    from comprehend_jobs import api_model
+    from comprehend_jobs._private import api_model
     from comprehend_jobs.jobs import job_name_problem
 
     for bad in ["a,b", "x" * 300, "tick|ets#1", "\x00", "名前!", "a b\tc", "," * 300]:

@@ -51,6 +51,28 @@ def test_package_is_imported_from_the_constructs_folder() -> None:
 
 
 def test_handler_asset_is_the_lambda_folder() -> None:
-    from comprehend_jobs.handler_asset import handler_asset_path
+    from comprehend_jobs._private.handler_asset import handler_asset_path
 
     assert Path(handler_asset_path()).resolve() == ROOT / "lambda"
+
+
+def test_package_top_level_shows_its_parts() -> None:
+    # Constructs and their props at the top; the command, the compliance tables and the
+    # machinery each in a subpackage of its own, so no cli_*.py sits beside the constructs.
+    package = ROOT / "constructs" / "comprehend_jobs"
+    modules = sorted(p.name for p in package.iterdir() if p.suffix == ".py" or p.is_dir())
+    assert [m for m in modules if m != "__pycache__"] == [
+        "__init__.py",
+        "_private",
+        "cli",
+        "compliance",
+        "data_access_role.py",
+        "encryption.py",
+        "input_options.py",
+        "job_types.py",
+        "jobs.py",
+        "network.py",
+        "pattern.py",
+        "storage.py",
+        "validation.py",
+    ]

@@ -22,7 +22,7 @@ from comprehend_jobs import (
     JobStorage,
     PropValidationError,
 )
-from comprehend_jobs.provider import JobHandler
+from comprehend_jobs._private.provider import JobHandler
 
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
 ENV = Environment(account="111122223333", region="us-east-1")

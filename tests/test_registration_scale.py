@@ -20,14 +20,14 @@ from aws_cdk.assertions import Template
 from nag_support import new_app
 
 from comprehend_jobs import DataAccessRole, EntityRecognitionJob, JobStorage
-from comprehend_jobs.caller_permissions import (
+from comprehend_jobs._private.caller_permissions import (
     MANAGED_POLICY_CHARS,
     CallerPermissions,
     deployed_chars,
     template_attribute_chars,
 )
+from comprehend_jobs._private.provider import JobHandler
 from comprehend_jobs.job_types import ENTITIES_DETECTION, JobType
-from comprehend_jobs.provider import JobHandler
 
 MODEL = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/scale"
 ROLE = "arn:aws:iam::111122223333:role/DataAccess"

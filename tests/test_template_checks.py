@@ -6,7 +6,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
 
-from comprehend_jobs.template_checks import (
+from comprehend_jobs.compliance.checkov import (
     ACCESS_LOG_DESTINATION,
     CHECKOV_METADATA_KEY,
     NO_RESOURCE_LEVEL_ACTIONS,

@@ -2,8 +2,8 @@
 asynchronous analysis jobs (custom entity recognition, custom classification and the
 other asynchronous job types).
 
-Exports load lazily: ``import comprehend_jobs.cli`` (the ``comprehend-jobs`` command) must
-not import aws_cdk, which starts a Node.js process.
+Exports load lazily: ``import comprehend_jobs.cli`` (the ``comprehend-jobs`` command) must not
+import aws_cdk, which starts a Node.js process.
 """
 
 from __future__ import annotations
@@ -12,11 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from comprehend_jobs.acknowledgments import (
-        ACKNOWLEDGMENT_KINDS,
-        AcknowledgmentKind,
-        acknowledge,
-    )
+    from comprehend_jobs._private.provider import JobHandler, log_key_statement
     from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
     from comprehend_jobs.encryption import JobEncryption, KeyReference
     from comprehend_jobs.input_options import (
@@ -44,14 +40,11 @@ if TYPE_CHECKING:
     )
     from comprehend_jobs.network import JobNetwork
     from comprehend_jobs.pattern import ComprehendAnalysis
-    from comprehend_jobs.provider import JobHandler, log_key_statement
     from comprehend_jobs.storage import JobStorage
     from comprehend_jobs.validation import PropValidationError
 
 #: Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
-    "ACKNOWLEDGMENT_KINDS": "comprehend_jobs.acknowledgments",
-    "AcknowledgmentKind": "comprehend_jobs.acknowledgments",
     "AnalysisJob": "comprehend_jobs.jobs",
     "ComprehendAnalysis": "comprehend_jobs.pattern",
     "DataAccessRole": "comprehend_jobs.data_access_role",
@@ -67,7 +60,7 @@ _EXPORTS: dict[str, str] = {
     "InputFormat": "comprehend_jobs.input_options",
     "JOB_TYPES": "comprehend_jobs.job_types",
     "JobEncryption": "comprehend_jobs.encryption",
-    "JobHandler": "comprehend_jobs.provider",
+    "JobHandler": "comprehend_jobs._private.provider",
     "JobNetwork": "comprehend_jobs.network",
     "JobStorage": "comprehend_jobs.storage",
     "JobProps": "comprehend_jobs.jobs",
@@ -81,14 +74,11 @@ _EXPORTS: dict[str, str] = {
     "SentimentDetectionJob": "comprehend_jobs.jobs",
     "TargetedSentimentDetectionJob": "comprehend_jobs.jobs",
     "TopicsDetectionJob": "comprehend_jobs.jobs",
-    "acknowledge": "comprehend_jobs.acknowledgments",
-    "log_key_statement": "comprehend_jobs.provider",
+    "log_key_statement": "comprehend_jobs._private.provider",
 }
 
 __all__ = [
-    "ACKNOWLEDGMENT_KINDS",
     "JOB_TYPES",
-    "AcknowledgmentKind",
     "AnalysisJob",
     "ComprehendAnalysis",
     "DataAccessRole",
@@ -117,7 +107,6 @@ __all__ = [
     "SentimentDetectionJob",
     "TargetedSentimentDetectionJob",
     "TopicsDetectionJob",
-    "acknowledge",
     "log_key_statement",
 ]
 

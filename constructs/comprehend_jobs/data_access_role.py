@@ -48,13 +48,13 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IDependable, IValidation
 
-from comprehend_jobs.acknowledgments import acknowledge, resource_detail
+from comprehend_jobs._private.provider import JobHandler
+from comprehend_jobs.compliance.acknowledgments import acknowledge, resource_detail
+from comprehend_jobs.compliance.checkov import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
 from comprehend_jobs.encryption import JobEncryption, KeyReference
 from comprehend_jobs.job_types import JobType
 from comprehend_jobs.network import JobNetwork
-from comprehend_jobs.provider import JobHandler
 from comprehend_jobs.storage import JobStorage, prefix_fix, prefix_problem
-from comprehend_jobs.template_checks import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
 from comprehend_jobs.validation import (
     Problems,
     PropValidationError,

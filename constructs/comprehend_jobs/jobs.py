@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from aws_cdk import Annotations, CustomResource, Stack, Token
 from constructs import Construct
 
-from comprehend_jobs import api_model
+from comprehend_jobs._private import api_model
+from comprehend_jobs._private.provider import JobProvider
 from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
@@ -39,7 +40,6 @@ from comprehend_jobs.job_types import (
     TOPICS_DETECTION,
     JobType,
 )
-from comprehend_jobs.provider import JobProvider
 from comprehend_jobs.validation import Problems, construct_label, is_unresolved
 
 if TYPE_CHECKING:

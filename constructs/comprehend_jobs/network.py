@@ -60,8 +60,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct, IValidation
 
-from comprehend_jobs import api_model
-from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks_under
+from comprehend_jobs._private import api_model
+from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks_under
 from comprehend_jobs.validation import Problems, bool_fix, construct_label
 
 #: What Comprehend's VpcConfig accepts.

@@ -20,12 +20,15 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from comprehend_jobs.acknowledgments import (
+from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
+from comprehend_jobs._private.provider import JobHandler, log_write_statement
+from comprehend_jobs.compliance.acknowledgments import (
     DEPLOY_TIME_FUNCTIONS,
     INPUT_DOCUMENTS_UPLOAD,
     acknowledge,
     flatten_reference,
 )
+from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
@@ -37,11 +40,8 @@ from comprehend_jobs.jobs import (
     check_job_props,
     check_model_source,
 )
-from comprehend_jobs.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs.network import JobNetwork
-from comprehend_jobs.provider import JobHandler, log_write_statement
 from comprehend_jobs.storage import JobStorage
-from comprehend_jobs.template_checks import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.validation import Problems, construct_label
 
 

@@ -24,7 +24,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from comprehend_jobs.acknowledgments import acknowledge
+from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
+from comprehend_jobs.compliance.acknowledgments import acknowledge
+from comprehend_jobs.compliance.checkov import ACCESS_LOG_DESTINATION, skip_checks
 from comprehend_jobs.encryption import (
     JobEncryption,
     KeyReference,
@@ -32,8 +34,6 @@ from comprehend_jobs.encryption import (
     resolve_key,
     warn_if_string_parameter,
 )
-from comprehend_jobs.s3_uris import S3Location, parse_s3_uri
-from comprehend_jobs.template_checks import ACCESS_LOG_DESTINATION, skip_checks
 from comprehend_jobs.validation import Problems, construct_label
 
 #: Default prefixes: a trailing "/" so "input/" never matches "input2/...".

@@ -9,8 +9,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from comprehend_jobs.cli_discovery import JOB_RESOURCE_TYPE, find_jobs
-from comprehend_jobs.cli_errors import NoJobs, StackNotFound
+from comprehend_jobs.cli.discovery import JOB_RESOURCE_TYPE, find_jobs
+from comprehend_jobs.cli.errors import NoJobs, StackNotFound
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
 from tests.cli.moto_jobs import Emulator
 

@@ -15,12 +15,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from comprehend_jobs import cli_errors as errors
+from comprehend_jobs.cli import errors as errors
 from comprehend_jobs.job_types import ENTITIES_DETECTION
 from tests.cli.moto_jobs import REGION, Emulator, FakeClock, invoke, runtime
 
 PACKAGE = Path(__file__).parents[2] / "constructs" / "comprehend_jobs"
-CLI_MODULES = sorted(PACKAGE.glob("cli*.py"))
+CLI_MODULES = sorted((PACKAGE / "cli").glob("*.py"))
 
 
 class FakeSession:
@@ -216,7 +216,7 @@ def test_cli_modules_ship_in_the_wheel(module: Path) -> None:
     # there would be missing from an installed library.
     pyproject = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text())
     packages = set(pyproject["tool"]["setuptools"]["packages"])
-    assert module.parent == PACKAGE and "comprehend_jobs" in packages
+    assert module.parent == PACKAGE / "cli" and "comprehend_jobs.cli" in packages
     for name in imported_modules(module):
         if name.startswith("comprehend_jobs."):
             assert name.rsplit(".", 1)[0] in packages, name

@@ -11,14 +11,14 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from comprehend_jobs.cli_discovery import JobRef
-from comprehend_jobs.cli_progress import (
+from comprehend_jobs.cli.discovery import JobRef
+from comprehend_jobs.cli.progress import (
     HEARTBEAT_INTERVAL,
     LineDisplay,
     format_elapsed,
     make_display,
 )
-from comprehend_jobs.cli_status import JobState, Throttled, follow
+from comprehend_jobs.cli.status import JobState, Throttled, follow
 from comprehend_jobs.job_types import ENTITIES_DETECTION
 from tests.cli.moto_jobs import REGION, T0, Emulator, FakeClock, TtyStream, invoke, runtime
 

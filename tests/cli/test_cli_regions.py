@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from comprehend_jobs import cli_errors as errors
-from comprehend_jobs.cli_regions import botocore_partitions, check_region
+from comprehend_jobs.cli import errors as errors
+from comprehend_jobs.cli.regions import botocore_partitions, check_region
 from comprehend_jobs.job_types import ENTITIES_DETECTION
 from tests.cli.moto_jobs import Emulator, FakeClock, invoke, runtime
 

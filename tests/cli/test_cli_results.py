@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from comprehend_jobs.cli_discovery import JobRef
-from comprehend_jobs.cli_errors import AccessDenied
-from comprehend_jobs.cli_fetch import fetch_output
-from comprehend_jobs.cli_status import JobState
+from comprehend_jobs.cli.discovery import JobRef
+from comprehend_jobs.cli.errors import AccessDenied
+from comprehend_jobs.cli.fetch import fetch_output
+from comprehend_jobs.cli.status import JobState
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
     ENTITIES_DETECTION,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from comprehend_jobs.cli_formats import TABLE_MAX_WIDTH, write_rows
-from comprehend_jobs.cli_rows import (
+from comprehend_jobs.cli.formats import TABLE_MAX_WIDTH, write_rows
+from comprehend_jobs.cli.rows import (
     DOCUMENT_COLUMNS,
     ENTITY_COLUMNS,
     ParseReport,

@@ -25,7 +25,7 @@ from aws_cdk import aws_s3 as s3
 from nag_support import Finding, new_app, synth_findings
 
 import app as example_app
-import comprehend_jobs.acknowledgments as acknowledgments_module
+import comprehend_jobs.compliance.acknowledgments as acknowledgments_module
 
 #: The README examples, in the README's order (module names in this package).
 EXAMPLES: tuple[str, ...] = (

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from comprehend_jobs.cli_formats import align
-from comprehend_jobs.cli_status import JobState
+from comprehend_jobs.cli.formats import align
+from comprehend_jobs.cli.status import JobState
 
 Clock = Callable[[], datetime]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from comprehend_jobs import api_model
+from comprehend_jobs._private import api_model
 from comprehend_jobs.validation import Problems, is_unresolved
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from comprehend_jobs.cli_errors import OutputMissing, aws_errors, error_code
-from comprehend_jobs.cli_status import JobState
+from comprehend_jobs.cli.errors import OutputMissing, aws_errors, error_code
+from comprehend_jobs.cli.status import JobState
 
 _MISSING_CODES = frozenset({"404", "NoSuchKey", "NoSuchBucket", "NotFound"})
 

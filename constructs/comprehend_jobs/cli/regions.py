@@ -21,7 +21,7 @@ from functools import cache
 from botocore.exceptions import DataNotFoundError
 from botocore.loaders import create_loader
 
-from comprehend_jobs.cli_errors import UsageError
+from comprehend_jobs.cli.errors import UsageError
 
 #: Environment variables naming the Region, most important first (as the AWS CLI reads them).
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")

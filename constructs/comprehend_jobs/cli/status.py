@@ -14,8 +14,8 @@ from typing import Any, Protocol
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-from comprehend_jobs.cli_discovery import JobRef
-from comprehend_jobs.cli_errors import JobNotFound, aws_errors, error_code, is_throttling
+from comprehend_jobs.cli.discovery import JobRef
+from comprehend_jobs.cli.errors import JobNotFound, aws_errors, error_code, is_throttling
 
 #: Statuses after which a job never changes again.
 FINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "STOPPED"})

@@ -3,7 +3,7 @@
 checkov reads ``Metadata.checkov.skip`` (``[{"id": ..., "comment": ...}]``) on a resource
 and reports the check as skipped there, with the comment. That is the only way this library
 skips a check: never a blanket skip on a command line, never for a whole template. Like the
-cdk-nag acknowledgments (``comprehend_jobs.acknowledgments``), every skip comes from one
+cdk-nag acknowledgments (``comprehend_jobs.compliance.acknowledgments``), every skip comes from one
 small table of kinds, so an inventory can list them, and each carries a one-line reason.
 """
 

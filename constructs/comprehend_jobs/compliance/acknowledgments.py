@@ -11,7 +11,7 @@ whole library) and importable, so a compliance test can list it as an inventory.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,11 +189,6 @@ ACKNOWLEDGMENT_KINDS: dict[str, AcknowledgmentKind] = {
         INPUT_DOCUMENTS_UPLOAD,
     )
 }
-
-
-def iter_kinds() -> Iterator[AcknowledgmentKind]:
-    """Every acknowledgment kind, in a stable order."""
-    return iter(ACKNOWLEDGMENT_KINDS.values())
 
 
 def acknowledge(

@@ -33,7 +33,10 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
-from comprehend_jobs.acknowledgments import (
+from comprehend_jobs._private.caller_permissions import CallerPermissions
+from comprehend_jobs._private.handler_asset import ASSET_EXCLUDES, handler_asset_path
+from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
+from comprehend_jobs.compliance.acknowledgments import (
     COMPREHEND_JOB_IDS,
     DEPLOY_TIME_FUNCTIONS,
     NO_RESOURCE_LEVEL_PERMISSIONS,
@@ -41,15 +44,12 @@ from comprehend_jobs.acknowledgments import (
     acknowledge,
     resource_detail,
 )
-from comprehend_jobs.caller_permissions import CallerPermissions
-from comprehend_jobs.handler_asset import ASSET_EXCLUDES, handler_asset_path
-from comprehend_jobs.job_types import JOB_TYPES, JobType
-from comprehend_jobs.managed_policies import move_inline_policy_to_managed
-from comprehend_jobs.template_checks import (
+from comprehend_jobs.compliance.checkov import (
     DEPLOY_TIME_FUNCTION,
     NO_RESOURCE_LEVEL_ACTIONS,
     skip_checks,
 )
+from comprehend_jobs.job_types import JOB_TYPES, JobType
 from comprehend_jobs.validation import Problems
 
 #: The newest Python runtime this aws-cdk-lib knows (cdk-nag checks for the newest).

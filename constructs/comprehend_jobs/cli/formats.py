@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any, TextIO
 
-from comprehend_jobs.cli_rows import Row
+from comprehend_jobs.cli.rows import Row
 
 FORMATS = ("table", "csv", "jsonl")
 #: File name extension per format, for ``--out``.

@@ -5,7 +5,7 @@
     comprehend-jobs results STACK [--job NAME] [--format table|csv|jsonl] [--out DIR]
 
 Every problem a person can act on ends the command with one line on stderr and its own
-exit code (see ``comprehend_jobs.cli_errors``). This module must not import aws_cdk:
+exit code (see ``comprehend_jobs.cli.errors``). This module must not import aws_cdk:
 the command has to start fast and work without Node.
 """
 
@@ -28,9 +28,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ProfileNotFound
 
-from comprehend_jobs import cli_errors as errors
-from comprehend_jobs.cli_discovery import JobRef, find_jobs
-from comprehend_jobs.cli_errors import (
+from comprehend_jobs.cli import errors as errors
+from comprehend_jobs.cli.discovery import JobRef, find_jobs
+from comprehend_jobs.cli.errors import (
     CliError,
     JobDidNotComplete,
     JobNotFound,
@@ -39,12 +39,12 @@ from comprehend_jobs.cli_errors import (
     UsageError,
     aws_errors,
 )
-from comprehend_jobs.cli_fetch import fetch_output
-from comprehend_jobs.cli_formats import EXTENSIONS, FORMATS, write_rows
-from comprehend_jobs.cli_progress import format_elapsed, make_display, status_lines
-from comprehend_jobs.cli_regions import check_region, explicit_region, implicit_source
-from comprehend_jobs.cli_rows import ParseReport, columns_for, iter_rows
-from comprehend_jobs.cli_status import DEFAULT_INTERVAL, JobState, describe_job, follow
+from comprehend_jobs.cli.fetch import fetch_output
+from comprehend_jobs.cli.formats import EXTENSIONS, FORMATS, write_rows
+from comprehend_jobs.cli.progress import format_elapsed, make_display, status_lines
+from comprehend_jobs.cli.regions import check_region, explicit_region, implicit_source
+from comprehend_jobs.cli.rows import ParseReport, columns_for, iter_rows
+from comprehend_jobs.cli.status import DEFAULT_INTERVAL, JobState, describe_job, follow
 
 PROG = "comprehend-jobs"
 #: The distribution whose version ``--version`` prints.
