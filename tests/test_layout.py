@@ -69,6 +69,7 @@ def test_package_top_level_shows_its_parts() -> None:
         "data_access_role.py",
         "encryption.py",
         "input_options.py",
+        "interfaces.py",
         "job_types.py",
         "jobs.py",
         "network.py",

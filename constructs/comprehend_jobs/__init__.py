@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from comprehend_jobs._private.provider import JobHandler, log_key_statement
-    from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
+    from comprehend_jobs.data_access_role import DataAccessRole
     from comprehend_jobs.encryption import JobEncryption, KeyReference
     from comprehend_jobs.input_options import (
         DocumentFeatureType,
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
         DocumentReader,
         DocumentReadMode,
         InputFormat,
+    )
+    from comprehend_jobs.interfaces import (
+        IDataAccessRole,
+        IJobEncryption,
+        IJobNetwork,
+        IJobStorage,
     )
     from comprehend_jobs.job_types import JOB_TYPES, JobType
     from comprehend_jobs.jobs import (
@@ -56,7 +62,10 @@ _EXPORTS: dict[str, str] = {
     "DominantLanguageDetectionJob": "comprehend_jobs.jobs",
     "EntityRecognitionJob": "comprehend_jobs.jobs",
     "EventsDetectionJob": "comprehend_jobs.jobs",
-    "ImportedDataAccessRole": "comprehend_jobs.data_access_role",
+    "IDataAccessRole": "comprehend_jobs.interfaces",
+    "IJobEncryption": "comprehend_jobs.interfaces",
+    "IJobNetwork": "comprehend_jobs.interfaces",
+    "IJobStorage": "comprehend_jobs.interfaces",
     "InputFormat": "comprehend_jobs.input_options",
     "JOB_TYPES": "comprehend_jobs.job_types",
     "JobEncryption": "comprehend_jobs.encryption",
@@ -90,7 +99,10 @@ __all__ = [
     "DominantLanguageDetectionJob",
     "EntityRecognitionJob",
     "EventsDetectionJob",
-    "ImportedDataAccessRole",
+    "IDataAccessRole",
+    "IJobEncryption",
+    "IJobNetwork",
+    "IJobStorage",
     "InputFormat",
     "JobEncryption",
     "JobHandler",

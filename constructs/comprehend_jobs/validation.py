@@ -11,9 +11,10 @@ it is often read at the bottom of a long traceback.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from aws_cdk import Token
 from constructs import Construct
@@ -161,6 +162,21 @@ class Problems:
         self.add(prop, value, allowed, bool_fix(prop, value))
         return False
 
+    def check_interface(self, prop: str, value: Any, interface: type, fix: str) -> bool:
+        """Record a problem unless ``value`` has every member of the Protocol
+        ``interface`` (e.g. ``IJobStorage``); True when it has. Nothing of ``value`` is
+        called: checking creates nothing in the construct tree."""
+        missing = _missing_members(value, interface)
+        if not missing:
+            return True
+        self.add(
+            prop,
+            value,
+            f"an {interface.__name__} (this object lacks {', '.join(missing)})",
+            fix,
+        )
+        return False
+
     @property
     def messages(self) -> list[str]:
         """The problems recorded so far, in the order they were found."""
@@ -173,3 +189,22 @@ class Problems:
         """Raise one PropValidationError listing every problem recorded."""
         if self._problems:
             raise PropValidationError(self._construct, self._problems)
+
+
+def _missing_members(value: object, interface: type) -> list[str]:
+    """The members of the Protocol ``interface`` that ``value`` lacks, sorted. Looked up
+    with ``inspect.getattr_static``, so no property of ``value`` is evaluated."""
+    names = {
+        name
+        for klass in interface.__mro__
+        if klass not in (object, Protocol) and getattr(klass, "_is_protocol", False)
+        for name in vars(klass)
+        if not name.startswith("_")
+    }
+    missing = []
+    for name in sorted(names):
+        try:
+            inspect.getattr_static(value, name)
+        except AttributeError:
+            missing.append(name)
+    return missing
