@@ -171,14 +171,21 @@ class IJobStorage(Protocol):
 
     @property
     def creates_input_bucket(self) -> bool:
-        """True when the input bucket is made in this deployment: it holds only what
-        ``input_upload`` puts there, so a job on it needs documents uploaded."""
+        """True when the input bucket is made in this deployment: it then holds only the
+        documents uploaded with it, and a job on it without any fails synth."""
         ...
 
     @property
-    def input_upload(self) -> s3deploy.BucketDeployment | None:
-        """The upload of documents into the input location at deploy, or None. A job
-        on this storage starts after it and again whenever the documents change."""
+    def input_documents_uploaded(self) -> IDependable:
+        """What a job depends on so that the documents uploaded into the input location
+        are there when it starts (nothing to wait for when none are uploaded)."""
+        ...
+
+    @property
+    def input_documents_fingerprint(self) -> str | None:
+        """A value (usually a token) that changes whenever the uploaded documents change:
+        part of a job's ``RerunToken``, so new documents start the job again. None when
+        nothing is uploaded. Read at synth, so documents added after a job count."""
         ...
 
     def add_input_documents(

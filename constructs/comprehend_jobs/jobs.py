@@ -45,10 +45,12 @@ from comprehend_jobs.validation import Problems, construct_label, is_unresolved
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
-    from comprehend_jobs.encryption import JobEncryption
-    from comprehend_jobs.network import JobNetwork
-    from comprehend_jobs.storage import JobStorage
+    from comprehend_jobs.interfaces import (
+        IDataAccessRole,
+        IJobEncryption,
+        IJobNetwork,
+        IJobStorage,
+    )
 
 #: The CloudFormation resource type of every job (public contract).
 RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
@@ -91,10 +93,10 @@ _JOB_NAME_MAX = 256
 class JobProps(TypedDict, total=False):
     """Props every job type accepts (see ``AnalysisJob`` for each one's meaning)."""
 
-    storage: JobStorage
-    role: DataAccessRole | ImportedDataAccessRole
-    encryption: JobEncryption | None
-    network: JobNetwork | None
+    storage: IJobStorage
+    role: IDataAccessRole
+    encryption: IJobEncryption | None
+    network: IJobNetwork | None
     job_name: str | None
     tags: Mapping[str, str] | None
     stop_on_delete: bool
@@ -144,10 +146,10 @@ class AnalysisJob(Construct):
         id: str,
         *,
         job_type: JobType,
-        storage: JobStorage,
-        role: DataAccessRole | ImportedDataAccessRole,
-        encryption: JobEncryption | None = None,
-        network: JobNetwork | None = None,
+        storage: IJobStorage,
+        role: IDataAccessRole,
+        encryption: IJobEncryption | None = None,
+        network: IJobNetwork | None = None,
         job_name: str | None = None,
         tags: Mapping[str, str] | None = None,
         stop_on_delete: bool = True,

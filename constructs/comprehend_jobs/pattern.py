@@ -29,9 +29,10 @@ from comprehend_jobs.compliance.acknowledgments import (
     flatten_reference,
 )
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
-from comprehend_jobs.data_access_role import DataAccessRole, ImportedDataAccessRole
+from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
+from comprehend_jobs.interfaces import IDataAccessRole
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
 from comprehend_jobs.jobs import (
     AnalysisJob,
@@ -109,7 +110,7 @@ class ComprehendAnalysis(Construct):
         encryption: bool | JobEncryption = True,
         network: bool | JobNetwork | None = None,
         storage: JobStorage | None = None,
-        role: DataAccessRole | ImportedDataAccessRole | None = None,
+        role: IDataAccessRole | None = None,
         input_documents: str | Sequence[s3deploy.ISource] | None = None,
         removal_policy: RemovalPolicy | None = None,
         log_key: kms.IKey | None = None,
@@ -157,11 +158,11 @@ class ComprehendAnalysis(Construct):
         problems.check_bool("stop_on_delete", stop_on_delete)
         if storage is not None and not isinstance(storage, JobStorage):
             problems.add("storage", storage, "a JobStorage", "pass JobStorage(...) or omit it")
-        if role is not None and not isinstance(role, DataAccessRole | ImportedDataAccessRole):
-            problems.add(
+        if role is not None:
+            problems.check_interface(
                 "role",
                 role,
-                "a DataAccessRole (or DataAccessRole.from_role_arn(...))",
+                IDataAccessRole,
                 "pass DataAccessRole(...) or DataAccessRole.from_role_arn(...), or omit it",
             )
         model_prop = "recognizer_arn" if entity_recognizer_arn is None else "entity_recognizer_arn"

@@ -13,27 +13,44 @@ an error. A brought input bucket encrypted with SSE-KMS needs its key known, so 
 DataAccessRole gets ``kms:Decrypt`` on it: import the bucket with
 ``s3.Bucket.from_bucket_attributes(..., encryption_key=key)`` or pass
 ``input_bucket_key=`` (``Bucket.from_bucket_name`` knows no key).
+
+No doomed job: a job on an input bucket this construct creates would start, in the same
+deployment, on a bucket nothing was put in, find no documents and end with no results.
+So documents go with the bucket: ``input_documents=`` (a local folder, or
+``aws_s3_deployment`` sources) uploads them into the input prefix at deploy, and every job
+on this storage depends on the upload and starts again when the documents change (their
+content hashes are part of its ``RerunToken``). A job on created, empty input storage
+fails synth (a validation, so ``add_input_documents`` after the job still counts), naming
+``storage`` and the two fixes: documents to upload, or ``JobStorage.from_s3_uris(...)``
+for documents already in S3.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import RemovalPolicy, Stack, Token
+from aws_cdk import Fn, RemovalPolicy, Stack, Token
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct, DependencyGroup, IDependable
 
+from comprehend_jobs._private.input_documents import (
+    check_documents,
+    sources_of,
+    upload_documents,
+)
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs.compliance.acknowledgments import acknowledge
 from comprehend_jobs.compliance.checkov import ACCESS_LOG_DESTINATION, skip_checks
 from comprehend_jobs.encryption import (
-    JobEncryption,
     KeyReference,
     key_reference,
     resolve_key,
     warn_if_string_parameter,
 )
+from comprehend_jobs.interfaces import IJobEncryption
 from comprehend_jobs.validation import Problems, construct_label
 
 #: Default prefixes: a trailing "/" so "input/" never matches "input2/...".
@@ -115,23 +132,27 @@ ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy
 
 
 class JobStorage(Construct):
-    """The input and output buckets (and prefixes) of Comprehend jobs.
+    """The input and output buckets (and prefixes) of Comprehend jobs (an ``IJobStorage``).
 
-    :param encryption: its output key encrypts the buckets this construct creates.
-        Default: None (a key of this construct, rotation on). A key given only as a string
-        (alias or ARN) cannot be used for bucket encryption either: a key is created then.
-    :param existing_input_bucket: read input from this bucket. Default: a bucket is created.
-        If its objects are SSE-KMS encrypted, the role needs their key: import it with
+    :param encryption: its output key encrypts the buckets this construct creates; any
+        ``IJobEncryption``. Default: None (a key of this construct, rotation on). A key
+        given only as a string (alias or ARN) cannot be used for bucket encryption either:
+        a key is created then.
+    :param existing_input_bucket: read input from this bucket. Default: None (a bucket is
+        created, and a job on it needs ``input_documents``). If its objects are SSE-KMS
+        encrypted, the role needs their key: import it with
         ``s3.Bucket.from_bucket_attributes(..., encryption_key=key)`` or pass
         ``input_bucket_key=`` (``from_bucket_name`` knows no key).
-    :param existing_output_bucket: write output to this bucket. Default: a bucket is created.
+    :param existing_output_bucket: write output to this bucket. Default: None (a bucket is
+        created).
     :param input_prefix: the key prefix of the input objects, ending in ``/`` (or ``""``
         for the whole bucket), without ``s3://`` or the bucket. Default: ``"input/"``.
     :param output_prefix: the key prefix Comprehend writes under, ending in ``/`` (or
         ``""``). Default: ``"output/"``.
     :param existing_access_log_bucket: server access logs of created buckets go here.
-        Default: an access-log bucket is created (only when a bucket is created).
-    :param removal_policy: removal policy of the created buckets and key. Default: RETAIN.
+        Default: None (an access-log bucket is created, only when a bucket is created).
+    :param removal_policy: removal policy of the created buckets and key. Default: None
+        (RETAIN).
     :param auto_delete_objects: (a bool) empty created buckets on stack deletion (needs
         ``removal_policy=RemovalPolicy.DESTROY``; adds a CDK custom-resource Lambda).
         Default: False.
@@ -140,7 +161,14 @@ class JobStorage(Construct):
         ARN, in the stack's Region; a token must resolve to a key ARN): the DataAccessRole
         gets ``kms:Decrypt`` on it, through S3 only (``kms:ViaService``). A key of another
         account must also allow the role ``kms:Decrypt`` in its key policy. Only with
-        ``existing_input_bucket``. Default: the key the bucket was imported with, if any.
+        ``existing_input_bucket``. Default: None (the key the bucket was imported with,
+        if any).
+    :param input_documents: documents to upload into the input prefix at deploy, before
+        any job on this storage starts: a local folder path, or ``aws_s3_deployment``
+        sources. Uploaded with ``prune=False`` and ``retain_on_delete=True``: nothing else
+        under the prefix is touched, and nothing is deleted with the stack. A job started
+        again when they change. Required (here or with ``add_input_documents``) for a job
+        on the input bucket this construct creates. Default: None (nothing uploaded).
     """
 
     def __init__(
@@ -148,7 +176,7 @@ class JobStorage(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        encryption: JobEncryption | None = None,
+        encryption: IJobEncryption | None = None,
         existing_input_bucket: s3.IBucket | None = None,
         existing_output_bucket: s3.IBucket | None = None,
         input_prefix: str = DEFAULT_INPUT_PREFIX,
@@ -157,9 +185,12 @@ class JobStorage(Construct):
         removal_policy: RemovalPolicy | None = None,
         auto_delete_objects: bool = False,
         input_bucket_key: kms.IKey | str | None = None,
+        input_documents: str | Sequence[s3deploy.ISource] | None = None,
     ) -> None:
         stack = Stack.of(scope)
         problems = Problems(construct_label("JobStorage", scope, construct_id))
+        if input_documents is not None:
+            check_documents(problems, "input_documents", input_documents)
         if not problems.check_bool("auto_delete_objects", auto_delete_objects):
             auto_delete_objects = False
         input_key_ref: KeyReference | None = None
@@ -176,13 +207,12 @@ class JobStorage(Construct):
                 input_key_ref = resolve_key(
                     problems, stack, "input_bucket_key", input_bucket_key, aliases=True
                 )
-        if encryption is not None and not isinstance(encryption, JobEncryption):
-            problems.add(
-                "encryption",
-                encryption,
-                "a JobEncryption (its output key encrypts the created buckets)",
-                "pass encryption=JobEncryption(...), or omit it for a key of the storage's own",
-            )
+        if encryption is not None and not problems.check_interface(
+            "encryption",
+            encryption,
+            IJobEncryption,
+            "pass encryption=JobEncryption(...), or omit it for a key of the storage's own",
+        ):
             encryption = None
         for prop, bucket in (
             ("existing_input_bucket", existing_input_bucket),
@@ -307,6 +337,12 @@ class JobStorage(Construct):
         #: imported with): the DataAccessRole gets kms:Decrypt on it through S3. None for
         #: a created input bucket (its key is granted with the bucket) or an unknown key.
         self.input_bucket_key_ref: KeyReference | None = input_key_ref
+        self._creates_input_bucket = existing_input_bucket is None
+        self._input_upload: s3deploy.BucketDeployment | None = None
+        # Jobs depend on this group; an upload added later joins it (resolved at synth).
+        self._uploaded = DependencyGroup()
+        if input_documents is not None:
+            self.add_input_documents(input_documents)
 
     def _log_bucket(self, policy: RemovalPolicy, auto_delete: bool) -> s3.Bucket:
         bucket = s3.Bucket(
@@ -414,14 +450,45 @@ class JobStorage(Construct):
         return f"s3://{self.output_bucket.bucket_name}/{self.output_prefix}"
 
     @property
-    def input_key(self) -> kms.IKey | None:
-        """The key that encrypts the input objects, when known as a CDK object."""
-        ref = self.input_bucket_key_ref
-        if ref is not None and ref.key is not None:
-            return ref.key
-        return self.input_bucket.encryption_key
+    def creates_input_bucket(self) -> bool:
+        """True when this construct creates the input bucket: in this deployment it holds
+        only what ``input_documents`` / ``add_input_documents`` upload."""
+        return self._creates_input_bucket
 
     @property
-    def output_bucket_key(self) -> kms.IKey | None:
-        """The default encryption key of the output bucket, when known."""
-        return self.output_bucket.encryption_key
+    def input_upload(self) -> s3deploy.BucketDeployment | None:
+        """The upload of the input documents, or None when nothing is uploaded."""
+        return self._input_upload
+
+    @property
+    def input_documents_uploaded(self) -> IDependable:
+        """Depend on this to start after the input documents are uploaded (nothing to wait
+        for when none are); an upload added later is included."""
+        return self._uploaded
+
+    @property
+    def input_documents_fingerprint(self) -> str | None:
+        """The uploaded documents' object keys (content hashes, a token), joined: changes
+        whenever a document is added or changed. None when nothing is uploaded."""
+        if self._input_upload is None:
+            return None
+        return Fn.join(",", self._input_upload.object_keys)
+
+    def add_input_documents(
+        self, documents: str | Sequence[s3deploy.ISource]
+    ) -> s3deploy.BucketDeployment:
+        """Upload ``documents`` (a local folder path, or ``aws_s3_deployment`` sources)
+        into the input prefix at deploy, as ``input_documents=`` does; more calls add
+        sources to the same upload. Returns the upload (``InputDocuments``)."""
+        problems = Problems(f"JobStorage at {self.node.path!r}")
+        check_documents(problems, "documents", documents)
+        problems.raise_if_any()
+        if self._input_upload is not None:
+            for source in sources_of(documents):
+                self._input_upload.add_source(source)
+            return self._input_upload
+        self._input_upload = upload_documents(
+            self, documents, bucket=self.input_bucket, prefix=self.input_prefix
+        )
+        self._uploaded.add(self._input_upload)
+        return self._input_upload
