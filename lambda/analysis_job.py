@@ -54,9 +54,16 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import job_types
-import request_builder
-from resource_event import CustomResourceEvent
+# Imported as the package comprehend_jobs._lambda (the installed library, the tests) the
+# siblings are relative; the Lambda runtime imports this module top-level (handler
+# ``analysis_job.on_event``), so there they are top-level modules of the asset too.
+if TYPE_CHECKING or __package__:
+    from . import job_types, request_builder
+    from .resource_event import CustomResourceEvent
+else:
+    import job_types
+    import request_builder
+    from resource_event import CustomResourceEvent
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient

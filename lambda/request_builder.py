@@ -24,8 +24,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import job_types
-from job_types import JobType
+# Imported as the package comprehend_jobs._lambda (the installed library, the tests) the
+# siblings are relative; the Lambda runtime imports the asset's modules top-level.
+if TYPE_CHECKING or __package__:
+    from . import job_types
+    from .job_types import JobType
+else:
+    import job_types
+    from job_types import JobType
 
 if TYPE_CHECKING:
     from botocore.model import ServiceModel, Shape

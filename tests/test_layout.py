@@ -54,6 +54,9 @@ def test_handler_asset_is_the_lambda_folder() -> None:
     from comprehend_jobs._private.handler_asset import handler_asset_path
 
     assert Path(handler_asset_path()).resolve() == ROOT / "lambda"
+    # Type checkers and editors see the handler under its installed name through a symlink.
+    link = ROOT / "constructs" / "comprehend_jobs" / "_lambda"
+    assert link.is_symlink() and link.resolve() == ROOT / "lambda"
 
 
 def test_package_top_level_shows_its_parts() -> None:
@@ -63,6 +66,7 @@ def test_package_top_level_shows_its_parts() -> None:
     modules = sorted(p.name for p in package.iterdir() if p.suffix == ".py" or p.is_dir())
     assert [m for m in modules if m != "__pycache__"] == [
         "__init__.py",
+        "_lambda",
         "_private",
         "cli",
         "compliance",

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -36,27 +37,53 @@ APP = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+HANDLER_MODULES = sorted(p.name for p in (ROOT / "lambda").glob("*.py"))
+
+
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel ``python -m build`` makes: an sdist first, then the wheel from the sdist,
+    as a user's ``pip install`` of the sdist would. Built once per test session (the
+    consumer type test uses it too) into the session's temporary folder."""
+    out = tmp_path_factory.getbasetemp() / "wheel-dist"
+    if not list(out.glob("comprehend_jobs-*.whl")):
+        subprocess.run(
+            [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
     (built,) = out.glob("comprehend_jobs-*.whl")
     return built
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_wheel(tmp_path_factory)
 
 
 def test_wheel_ships_the_package_and_its_handler_only(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "comprehend_jobs/__init__.py" in names
     assert "comprehend_jobs/py.typed" in names
-    assert "comprehend_jobs/_lambda/analysis_job.py" in names
-    assert "comprehend_jobs/_lambda/job_types.py" in names
+    assert "comprehend_jobs/job_types.py" in names
+    shipped = sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("comprehend_jobs/_lambda/"))
+    assert shipped == HANDLER_MODULES
     assert not [n for n in names if n.startswith(("constructs/", "lambda/", "tests/"))]
     assert not [n for n in names if "__pycache__" in n]
+    assert len(names) == len(set(names))
+
+
+def test_sdist_holds_the_handler_folder_not_the_symlink(wheel: Path) -> None:
+    # The wheel above was built from this sdist; the handler reaches it as lambda/ (the
+    # package-dir mapping), so a platform without symlinks builds the same wheel.
+    (sdist,) = wheel.parent.glob("comprehend_jobs-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        members = {m.name.split("/", 1)[1]: m for m in archive.getmembers() if "/" in m.name}
+    assert sorted(n.rsplit("/", 1)[1] for n in members if n.startswith("lambda/")) == (
+        HANDLER_MODULES
+    )
+    assert not [n for n in members if n.startswith("constructs/comprehend_jobs/_lambda")]
+    assert not [m.name for m in members.values() if m.issym() or m.islnk()]
 
 
 @pytest.mark.slow
@@ -88,3 +115,11 @@ def test_installed_wheel_synthesizes_outside_the_repository(wheel: Path, tmp_pat
     ]
     assert len(handler_assets) == 1
     assert (handler_assets[0] / "job_types.py").is_file()
+
+    # Every handler module also imports as the installed package (no flat sibling import).
+    modules = [f"comprehend_jobs._lambda.{Path(m).stem}" for m in HANDLER_MODULES]
+    probe = f"import importlib\nfor name in {modules!r}:\n    importlib.import_module(name)\n"
+    run = subprocess.run(
+        [str(python), "-I", "-c", probe], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-3000:]

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import analysis_job
 import boto3
-import job_types
 import pytest
 from botocore import xform_name
+
+from comprehend_jobs._lambda import analysis_job, job_types
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 

@@ -20,15 +20,14 @@ from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
-import analysis_job
 import boto3
 import botocore.endpoint
-import job_types
 import pytest
-import request_builder
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.stub import Stubber
+
+from comprehend_jobs._lambda import analysis_job, job_types, request_builder
 
 Event = dict[str, Any]
 JOB_ID = "0123456789abcdef0123456789abcdef"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import botocore.session
-import job_types
 import pytest
-from job_types import JobType
+
+from comprehend_jobs._lambda import job_types
+from comprehend_jobs._lambda.job_types import JobType
 
 MODEL = botocore.session.get_session().get_service_model("comprehend")
 ROWS = sorted(job_types.JOB_TYPES.values(), key=lambda t: t.stem)

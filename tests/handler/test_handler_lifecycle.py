@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import analysis_job
-import job_types
 import pytest
-from request_builder import RequestValidationError
+
+from comprehend_jobs._lambda import analysis_job, job_types
+from comprehend_jobs._lambda.request_builder import RequestValidationError
 
 Event = dict[str, Any]
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"

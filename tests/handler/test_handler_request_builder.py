@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import job_types
 import pytest
-import request_builder
 from botocore.validate import validate_parameters
-from request_builder import RequestValidationError
+
+from comprehend_jobs._lambda import job_types, request_builder
+from comprehend_jobs._lambda.request_builder import RequestValidationError
 
 Event = dict[str, Any]
 Mutation = Callable[[Event], None]

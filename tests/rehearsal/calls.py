@@ -32,8 +32,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from job_types import JOB_TYPES, JobType
-
+from comprehend_jobs.job_types import JOB_TYPES, JobType
 from rehearsal.template import DeployedTemplate
 
 COMPREHEND = "comprehend.amazonaws.com"
