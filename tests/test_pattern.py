@@ -138,7 +138,7 @@ def test_upload_role_has_no_aws_managed_policy(defaults: dict[str, Any]) -> None
             iter(
                 lid
                 for lid in _resources(template, "AWS::IAM::Role")
-                if lid.startswith("TicketsInputDocumentsRole")
+                if lid.startswith("TicketsStorageInputDocumentsRole")
             )
         )
     ]
@@ -290,10 +290,13 @@ def test_existing_parts_are_used_not_duplicated() -> None:
     template = Template.from_stack(stack).to_json()
     assert len(_resources(template, "AWS::EC2::VPC")) == 1
     assert len(_resources(template, "AWS::S3::Bucket")) == 3
-    # The only role the pattern makes is the upload's: no DataAccessRole of its own.
-    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Tickets" in lid] == [
-        "TicketsInputDocumentsRole868FC2EC"
+    # The pattern makes no role: no DataAccessRole of its own, and the upload of its
+    # documents is the brought storage's.
+    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Tickets" in lid] == []
+    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Buckets" in lid] == [
+        "BucketsInputDocumentsRole3F414347"
     ]
+    assert analysis.upload is storage.input_upload
 
 
 @pytest.mark.parametrize(

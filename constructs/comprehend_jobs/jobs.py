@@ -20,14 +20,29 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict, TypeVar
 
-from aws_cdk import Annotations, CustomResource, Stack, Token
-from constructs import Construct
+import jsii
+from aws_cdk import (
+    Annotations,
+    CustomResource,
+    Fn,
+    IResolvable,
+    IResolveContext,
+    Stack,
+    Token,
+)
+from constructs import Construct, IValidation
 
 from comprehend_jobs._private import api_model
 from comprehend_jobs._private.provider import JobProvider
 from comprehend_jobs.input_options import DocumentReader, InputFormat
+from comprehend_jobs.interfaces import (
+    IDataAccessRole,
+    IJobEncryption,
+    IJobNetwork,
+    IJobStorage,
+)
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
     DOMINANT_LANGUAGE_DETECTION,
@@ -40,17 +55,15 @@ from comprehend_jobs.job_types import (
     TOPICS_DETECTION,
     JobType,
 )
-from comprehend_jobs.validation import Problems, construct_label, is_unresolved
+from comprehend_jobs.validation import (
+    Problems,
+    construct_label,
+    describe_problem,
+    is_unresolved,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
-
-    from comprehend_jobs.interfaces import (
-        IDataAccessRole,
-        IJobEncryption,
-        IJobNetwork,
-        IJobStorage,
-    )
 
 #: The CloudFormation resource type of every job (public contract).
 RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
@@ -85,16 +98,46 @@ _MODEL_HOMES = {
     "FlywheelArn": "EntityRecognitionJob(flywheel_arn=...) or "
     "DocumentClassificationJob(flywheel_arn=...)",
 }
-#: The characters JobName allows besides letters, numbers and spaces.
-_JOB_NAME_PUNCTUATION = "_.:/=+-%@"
-_JOB_NAME_MAX = 256
+# The limits below are read from botocore's model of the API, never copied by hand.
+#: JobName's length limit.
+_JOB_NAME_MAX: int = api_model.shape_metadata("JobName")["max"]
+
+
+def _class_characters(shape: str) -> str:
+    """The characters a shape's pattern lists literally in its character class
+    (``[...]``), without its ``\\p{..}`` Unicode classes and escapes."""
+    match = re.search(r"\[(.*)\]", api_model.shape_metadata(shape)["pattern"])
+    assert match is not None, f"{shape} has no character class"
+    return re.sub(r"\\p\{\w\}|\\", "", match.group(1))
+
+
+#: The characters JobName allows besides letters, numbers and spaces (``\p{L}\p{Z}\p{N}``).
+_JOB_NAME_PUNCTUATION = _class_characters("JobName")
+#: Tag keys and values (Tag.Key, Tag.Value).
+_TAG_KEY: dict[str, Any] = api_model.shape_metadata(api_model.member_shape("Tag", "Key"))
+_TAG_VALUE: dict[str, Any] = api_model.shape_metadata(api_model.member_shape("Tag", "Value"))
+#: NumberOfTopics of a topics job.
+_TOPICS: dict[str, Any] = api_model.shape_metadata(
+    api_model.member_shape("StartTopicsDetectionJobRequest", "NumberOfTopics")
+)
+#: TargetEventTypes of an events job: the list, and the shape of one event type.
+_EVENT_TYPES: dict[str, Any] = api_model.shape_metadata(
+    api_model.member_shape("StartEventsDetectionJobRequest", "TargetEventTypes")
+)
+_EVENT_TYPE = api_model.list_member_shape(
+    api_model.member_shape("StartEventsDetectionJobRequest", "TargetEventTypes")
+)
+#: RedactionConfig.MaskCharacter, and the characters its pattern allows.
+_MASK_CHARACTER = api_model.member_shape("RedactionConfig", "MaskCharacter")
+_MASK_CHARACTERS = _class_characters(_MASK_CHARACTER)
 
 
 class JobProps(TypedDict, total=False):
-    """Props every job type accepts (see ``AnalysisJob`` for each one's meaning)."""
+    """Props every job type accepts; ``storage`` and ``role`` are required. Each one's
+    meaning and default is documented on ``AnalysisJob``."""
 
-    storage: IJobStorage
-    role: IDataAccessRole
+    storage: Required[IJobStorage]
+    role: Required[IDataAccessRole]
     encryption: IJobEncryption | None
     network: IJobNetwork | None
     job_name: str | None
@@ -105,40 +148,10 @@ class JobProps(TypedDict, total=False):
     input_format: InputFormat | str | None
 
 
-class AnalysisJob(Construct):
-    """An Amazon Comprehend asynchronous analysis job, started when the stack deploys.
-
-    Use the subclass for the job type (``EntityRecognitionJob``,
-    ``DocumentClassificationJob``, ...). Every prop is checked before anything is created;
-    all problems are reported together in one ``PropValidationError`` (a ``ValueError``).
-
-    :param storage: where the job reads its input and writes its output.
-    :param role: the DataAccessRole Comprehend assumes to read, write, use the keys and the
-        VPC. The job adds its job type to the role's trust policy.
-    :param encryption: the job's keys: ``VolumeKmsKeyId`` (for types that accept it; others
-        ignore the volume key) and ``OutputDataConfig.KmsKeyId``. Default: no customer
-        managed keys (the buckets' own encryption still applies).
-    :param network: run the job in these VPC subnets and security groups. Default: the job
-        runs outside any VPC. Not accepted by PII and events jobs (the API has no VpcConfig).
-    :param job_name: the job's name, unique in the account and Region (1-256 characters:
-        letters, numbers, spaces and ``_.:/=+-%@``). Default: derived by the handler from the
-        stack name and the resource's logical ID, with a suffix unique per start.
-    :param tags: tags for the job (at most 50). Default: none.
-    :param stop_on_delete: stop the job when the resource is deleted, if it is still
-        running and the type can be stopped. A bool (a string such as ``"no"`` is a prop
-        error). Default: True.
-    :param wait_for_completion: keep the deployment waiting until the job ends (at most 1
-        hour; a FAILED or STOPPED job fails the deployment). A bool (a string such as
-        ``"yes"`` is a prop error). Default: False.
-    :param rerun_token: change this value to start the job again with the same request.
-        Default: none (only a changed request starts a new job).
-    :param input_format: ``ONE_DOC_PER_FILE`` or ``ONE_DOC_PER_LINE``. Default: the
-        service's default (one document per line); required (``ONE_DOC_PER_FILE``) with a
-        ``document_reader``.
-    """
-
-    #: The job type this class starts; subclasses set it.
-    job_type: JobType
+class _JobBase(Construct):
+    """The machinery every job shares: validation, the request, the caller's IAM, the
+    custom resource. Job classes call it with their type's own fields; what a user passes
+    is in ``JobProps`` and the job classes' own props."""
 
     def __init__(
         self,
@@ -146,8 +159,8 @@ class AnalysisJob(Construct):
         id: str,
         *,
         job_type: JobType,
-        storage: IJobStorage,
-        role: IDataAccessRole,
+        storage: IJobStorage | None = None,
+        role: IDataAccessRole | None = None,
         encryption: IJobEncryption | None = None,
         network: IJobNetwork | None = None,
         job_name: str | None = None,
@@ -165,15 +178,31 @@ class AnalysisJob(Construct):
     ) -> None:
         problems = problems or Problems(construct_label(type(self).__name__, scope, id))
         input_format = input_format.value if isinstance(input_format, Enum) else input_format
-        if storage is None:
-            problems.add("storage", None, "a JobStorage", "pass storage=JobStorage(...)")
-        if role is None:
-            problems.add(
+        # storage and role are keyword arguments with a default, so that leaving one out is
+        # a prop problem reported with the others (JobProps marks them Required for type
+        # checkers), not Python's TypeError about missing arguments.
+        for prop, value, interface, fix in (
+            (
+                "storage",
+                storage,
+                IJobStorage,
+                "pass storage=JobStorage(...) (buckets it makes, with input_documents=) or "
+                "storage=JobStorage.from_s3_uris(...) (where your documents are)",
+            ),
+            (
                 "role",
-                None,
-                "a DataAccessRole",
-                "pass role=DataAccessRole(...) or DataAccessRole.from_role_arn(...)",
-            )
+                role,
+                IDataAccessRole,
+                "pass role=DataAccessRole(...) or role=DataAccessRole.from_role_arn(...)",
+            ),
+            ("encryption", encryption, IJobEncryption, "pass a JobEncryption, or omit it"),
+            ("network", network, IJobNetwork, "pass a JobNetwork, or omit it"),
+        ):
+            if value is None:
+                if prop in ("storage", "role"):
+                    problems.add(prop, None, f"an {interface.__name__} (required)", fix)
+            else:
+                problems.check_interface(prop, value, interface, fix)
         check_job_props(
             problems,
             job_type=job_type,
@@ -190,8 +219,8 @@ class AnalysisJob(Construct):
         problems.check_bool("stop_on_delete", stop_on_delete)
         problems.check_bool("wait_for_completion", wait_for_completion)
         problems.raise_if_any()
+        assert storage is not None and role is not None
         super().__init__(scope, id)
-        self.job_type = job_type
         if model_source is not None:
             warn_model_region(self, model_source[1], model_prop or model_source[0])
         if job_type.closed_to_new_customers:
@@ -202,10 +231,14 @@ class AnalysisJob(Construct):
                 "any other account this job fails to start and the deployment fails. "
                 "Acknowledge this warning if the account still has access.",
             )
-        self.storage = storage
-        self.role = role
-        self.encryption = encryption
-        self.network = network
+        #: Where the job reads its documents and writes its results.
+        self.storage: IJobStorage = storage
+        #: The role Comprehend assumes for the job.
+        self.role: IDataAccessRole = role
+        #: The job's keys, or None.
+        self.encryption: IJobEncryption | None = encryption
+        #: The job's subnets and security groups, or None (no VPC).
+        self.network: IJobNetwork | None = network
 
         request = _build_request(
             job_type=job_type,
@@ -249,9 +282,9 @@ class AnalysisJob(Construct):
             "Request": request,
             "StopOnDelete": stop_on_delete,
             "WaitForCompletion": wait_for_completion,
+            # Read at synth: documents the storage gets after this job count too.
+            "RerunToken": _RerunToken(rerun_token, storage),
         }
-        if rerun_token is not None:
-            properties["RerunToken"] = rerun_token
         self.resource = CustomResource(
             self,
             "Resource",
@@ -260,9 +293,13 @@ class AnalysisJob(Construct):
             properties=properties,
         )
         # Comprehend checks the role when the job starts: its policy must be in place, and
-        # every caller policy too (a later job's ARNs may sort into any of them).
-        self.resource.node.add_dependency(role)
+        # every caller policy too (a later job's ARNs may sort into any of them); and the
+        # documents uploaded into the input location must be there.
+        self.resource.node.add_dependency(role.policy_dependable)
         self.resource.node.add_dependency(provider.handler)
+        self.resource.node.add_dependency(storage.input_documents_uploaded)
+        # No doomed job: checked at synth, so documents added after the job count.
+        self.node.add_validation(_InputDocumentsValidation(self, storage))
 
         #: The job's ID (``JobId``), known after deployment.
         self.job_id = self.resource.get_att_string("JobId")
@@ -270,17 +307,106 @@ class AnalysisJob(Construct):
         self.job_arn = self.resource.get_att_string("JobArn")
         #: The job's status when the deployment started it (or saw it end, when waiting).
         self.job_status_at_deploy = self.resource.get_att_string("JobStatus")
-        #: Where Comprehend wrote the results (only when ``wait_for_completion``).
-        self.output_s3_uri: str | None = (
-            self.resource.get_att_string("OutputS3Uri") if wait_for_completion else None
-        )
+        self._waits = wait_for_completion
+
+    @property
+    def output_s3_uri(self) -> str:
+        """Where Comprehend wrote the results (``OutputDataConfig.S3Uri`` as the job
+        reports it, a token): only for a job with ``wait_for_completion=True``.
+
+        :raises AttributeError: for a job the deployment does not wait for (its output
+            folder is named when the job runs, after the deployment ended).
+        """
+        if not self._waits:
+            raise AttributeError(
+                f"{type(self).__name__} at {self.node.path!r} has no output_s3_uri: the "
+                "deployment does not wait for this job (wait_for_completion=False), and "
+                "Comprehend names the job's output folder only once it runs. Fix: pass "
+                "wait_for_completion=True, or read the location the job writes under from "
+                "the storage (job.storage.output_s3_uri)."
+            )
+        return self.resource.get_att_string("OutputS3Uri")
+
+
+class AnalysisJob(_JobBase):
+    """An Amazon Comprehend asynchronous analysis job, started when the stack deploys.
+
+    Use the subclass for the job type (``EntityRecognitionJob``,
+    ``DocumentClassificationJob``, ...); every job is an ``AnalysisJob``. A subclass of your
+    own that sets ``job_type`` (a ``comprehend_jobs.job_types`` row) starts that type with
+    these props. Every prop is checked before anything is created; all problems are
+    reported together in one ``PropValidationError`` (a ``ValueError``).
+
+    :param storage: where the job reads its input and writes its output (an
+        ``IJobStorage``: ``JobStorage(...)``, ``JobStorage.from_s3_uris(...)``).
+        Required. The job starts after the storage's ``input_documents`` are uploaded, and
+        again when they change; on an input bucket the storage creates, without documents,
+        synth fails (the job would find nothing).
+    :param role: the DataAccessRole Comprehend assumes to read, write, use the keys and the
+        VPC (an ``IDataAccessRole``: ``DataAccessRole(...)``,
+        ``DataAccessRole.from_role_arn(...)``). Required. The job adds its job type to the
+        role's trust policy.
+    :param encryption: the job's keys (an ``IJobEncryption``): ``VolumeKmsKeyId`` (for
+        types that accept it; others ignore the volume key) and
+        ``OutputDataConfig.KmsKeyId``. Default: None (no customer managed keys; the
+        buckets' own encryption still applies).
+    :param network: run the job in these VPC subnets and security groups (an
+        ``IJobNetwork``). Default: None (the job runs outside any VPC). Not accepted by
+        PII and events jobs (the API has no VpcConfig).
+    :param job_name: the job's name, unique in the account and Region (1-256 characters:
+        letters, numbers, spaces and ``_.:/=+-%@``). Default: None (derived by the handler
+        from the stack name and the resource's logical ID, with a suffix unique per start).
+    :param tags: tags for the job (at most 50). Default: None (no tags).
+    :param stop_on_delete: stop the job when the resource is deleted, if it is still
+        running and the type can be stopped. A bool (a string such as ``"no"`` is a prop
+        error). Default: True.
+    :param wait_for_completion: keep the deployment waiting until the job ends (at most 1
+        hour; a FAILED or STOPPED job fails the deployment); then ``output_s3_uri`` is
+        known. A bool (a string such as ``"yes"`` is a prop error). Default: False.
+    :param rerun_token: change this value to start the job again with the same request.
+        Default: None (only a changed request or changed input documents start a new job).
+    :param input_format: ``ONE_DOC_PER_FILE`` or ``ONE_DOC_PER_LINE``. Default: None (the
+        service's default, one document per line; ``ONE_DOC_PER_FILE`` is required with a
+        ``document_reader``).
+    """
+
+    #: The job type this class starts; every job class sets it.
+    job_type: ClassVar[JobType]
+
+    def __init__(self, scope: Construct, id: str, **props: Unpack[JobProps]) -> None:
+        job_type = getattr(type(self), "job_type", None)
+        if not isinstance(job_type, JobType):
+            raise TypeError(
+                f"{type(self).__name__} sets no job_type: AnalysisJob is the base of the job "
+                "constructs. Use the class for the job type (EntityRecognitionJob, "
+                "DocumentClassificationJob, ...), or set job_type = <a comprehend_jobs."
+                "job_types row> on your subclass."
+            )
+        _JobBase.__init__(self, scope, id, job_type=job_type, **props)
+
+
+#: AnalysisJob's ``:param`` lines: the JobProps every job class takes besides its own.
+_JOB_PROPS_DOC = (
+    "    :param storage:" + (AnalysisJob.__doc__ or "").split("    :param storage:", 1)[1]
+)
+
+
+def _documents_job_props(cls: type[_Job]) -> type[_Job]:
+    """Append the JobProps documentation to a job class's own ``:param`` lines, so that
+    every parameter its ``__init__`` takes (``**props: Unpack[JobProps]`` included) is
+    documented on the class itself."""
+    cls.__doc__ = f"{(cls.__doc__ or '').rstrip()}\n{_JOB_PROPS_DOC}"
+    return cls
+
+
+_Job = TypeVar("_Job", bound=AnalysisJob)
 
 
 class _CustomModelJob(AnalysisJob):
     """A job on a custom model: exactly one of the props in ``MODEL_PROPS`` is given."""
 
     #: Model-source prop -> the API field it fills, in the order problems name them.
-    MODEL_PROPS: dict[str, str]
+    MODEL_PROPS: ClassVar[dict[str, str]]
 
     def _start(
         self, scope: Construct, id: str, models: Mapping[str, str | None], **props: Any
@@ -290,7 +416,8 @@ class _CustomModelJob(AnalysisJob):
             problems, {prop: (self.MODEL_PROPS[prop], arn) for prop, arn in models.items()}
         )
         model_prop = next((prop for prop, arn in models.items() if arn is not None), None)
-        super().__init__(
+        _JobBase.__init__(
+            self,
             scope,
             id,
             job_type=self.job_type,
@@ -301,16 +428,20 @@ class _CustomModelJob(AnalysisJob):
         )
 
 
+@_documents_job_props
 class EntityRecognitionJob(_CustomModelJob):
     """A custom entity recognition job (the console's "Custom entity recognition" analysis).
 
-    Give exactly one model source: ``recognizer_arn`` (optionally with ``/version/V``) or
-    ``flywheel_arn`` (the flywheel's active model version is used).
+    Give exactly one model source: ``recognizer_arn`` or ``flywheel_arn``.
 
+    :param recognizer_arn: the entity recognizer, optionally with ``/version/V``.
+        Default: None (give this or ``flywheel_arn``).
+    :param flywheel_arn: a flywheel; the job uses its active model version. Default: None
+        (give this or ``recognizer_arn``).
     :param language_code: the documents' language. Comprehend uses the language the
-        recognizer was trained on, but the API requires one. Default: ``en``.
+        recognizer was trained on, but the API requires one. Default: ``"en"``.
     :param document_reader: how PDF, Word and image input is read (Textract options).
-        Default: the service's defaults.
+        Default: None (the service's defaults).
     """
 
     job_type = ENTITIES_DETECTION
@@ -337,15 +468,20 @@ class EntityRecognitionJob(_CustomModelJob):
         )
 
 
+@_documents_job_props
 class DocumentClassificationJob(_CustomModelJob):
     """A custom classification job (the console's "Custom classification" analysis).
 
-    Give exactly one model source: ``classifier_arn`` (optionally with ``/version/V``) or
-    ``flywheel_arn``. Classification jobs cannot be stopped (the API has no Stop operation),
-    so ``stop_on_delete`` has no effect.
+    Give exactly one model source: ``classifier_arn`` or ``flywheel_arn``. Classification
+    jobs cannot be stopped (the API has no Stop operation), so ``stop_on_delete`` has no
+    effect.
 
+    :param classifier_arn: the document classifier, optionally with ``/version/V``.
+        Default: None (give this or ``flywheel_arn``).
+    :param flywheel_arn: a flywheel; the job uses its active model version. Default: None
+        (give this or ``classifier_arn``).
     :param document_reader: how PDF, Word and image input is read (Textract options).
-        Default: the service's defaults.
+        Default: None (the service's defaults).
     """
 
     job_type = DOCUMENT_CLASSIFICATION
@@ -370,42 +506,56 @@ class DocumentClassificationJob(_CustomModelJob):
         )
 
 
+@_documents_job_props
 class DominantLanguageDetectionJob(AnalysisJob):
-    """Detects the dominant language of each document."""
+    """Detects the dominant language of each document (no language to give)."""
 
     job_type = DOMINANT_LANGUAGE_DETECTION
 
     def __init__(self, scope: Construct, id: str, **props: Unpack[JobProps]) -> None:
-        super().__init__(scope, id, job_type=self.job_type, **props)
+        _JobBase.__init__(self, scope, id, job_type=self.job_type, **props)
 
 
 class _LanguageJob(AnalysisJob):
-    """A built-in analysis that takes only a language code beyond the common props.
-
-    :param language_code: the documents' language, one the job type supports.
-        Default: ``en``.
-    """
+    """A built-in analysis that takes only a language code beyond the common props."""
 
     def __init__(
         self, scope: Construct, id: str, *, language_code: str = "en", **props: Unpack[JobProps]
     ) -> None:
-        super().__init__(scope, id, job_type=self.job_type, language_code=language_code, **props)
+        _JobBase.__init__(
+            self, scope, id, job_type=self.job_type, language_code=language_code, **props
+        )
 
 
+@_documents_job_props
 class KeyPhrasesDetectionJob(_LanguageJob):
-    """Extracts key phrases from each document."""
+    """Extracts key phrases from each document.
+
+    :param language_code: the documents' language, one key phrase detection supports.
+        Default: ``"en"``.
+    """
 
     job_type = KEY_PHRASES_DETECTION
 
 
+@_documents_job_props
 class SentimentDetectionJob(_LanguageJob):
-    """Detects the overall sentiment of each document."""
+    """Detects the overall sentiment of each document.
+
+    :param language_code: the documents' language, one sentiment detection supports.
+        Default: ``"en"``.
+    """
 
     job_type = SENTIMENT_DETECTION
 
 
+@_documents_job_props
 class TargetedSentimentDetectionJob(_LanguageJob):
-    """Detects the sentiment towards each entity in each document (English only)."""
+    """Detects the sentiment towards each entity in each document.
+
+    :param language_code: the documents' language (targeted sentiment supports English
+        only). Default: ``"en"``.
+    """
 
     job_type = TARGETED_SENTIMENT_DETECTION
 
@@ -423,10 +573,10 @@ class PiiRedaction:
     """How a PII job redacts (``RedactionConfig``).
 
     :param entity_types: the PII entity types to redact (e.g. ``["NAME", "SSN"]``, or
-        ``["ALL"]``). Default: all types.
+        ``["ALL"]``). Default: None (all types).
     :param mask_mode: ``MASK`` (replace each character with ``mask_character``) or
-        ``REPLACE_WITH_PII_ENTITY_TYPE``. Default: ``MASK``.
-    :param mask_character: one of ``!@#$%&*``. Default: the service's ``*``.
+        ``REPLACE_WITH_PII_ENTITY_TYPE``. Default: None (the service's ``MASK``).
+    :param mask_character: one of ``!@#$%&*``. Default: None (the service's ``*``).
     """
 
     def __init__(
@@ -459,11 +609,14 @@ class PiiRedaction:
                 f"one of {', '.join(modes)}",
                 "pick one of the allowed modes",
             )
-        if self.mask_character is not None and not re.fullmatch(r"[!@#$%&*]", self.mask_character):
+        mask = self.mask_character
+        if mask is not None and not (
+            isinstance(mask, str) and api_model.matches_shape(_MASK_CHARACTER, mask)
+        ):
             problems.add(
                 "redaction.mask_character",
-                self.mask_character,
-                "exactly one of the characters !@#$%&*",
+                mask,
+                f"exactly one of the characters {_MASK_CHARACTERS}",
                 "pick one of those characters",
             )
 
@@ -479,15 +632,17 @@ class PiiRedaction:
         return config
 
 
+@_documents_job_props
 class PiiEntitiesDetectionJob(AnalysisJob):
     """Finds (or redacts) personally identifiable information. English or Spanish.
 
     PII jobs accept neither a VPC nor a volume key (the API has neither field): ``network``
     is an error, and the volume key of ``encryption`` is not used.
 
-    :param mode: ``ONLY_OFFSETS`` or ``ONLY_REDACTION``. Default: ``ONLY_OFFSETS``.
-    :param redaction: required with ``ONLY_REDACTION``, not allowed otherwise.
-    :param language_code: ``en`` or ``es``. Default: ``en``.
+    :param mode: ``ONLY_OFFSETS`` or ``ONLY_REDACTION``. Default: ``PiiMode.ONLY_OFFSETS``.
+    :param redaction: how to redact: required with ``ONLY_REDACTION``, not allowed
+        otherwise. Default: None.
+    :param language_code: ``"en"`` or ``"es"``. Default: ``"en"``.
     """
 
     job_type = PII_ENTITIES_DETECTION
@@ -525,7 +680,8 @@ class PiiEntitiesDetectionJob(AnalysisJob):
         if redaction is not None:
             redaction.check(problems)
             fields["RedactionConfig"] = redaction.to_request()
-        super().__init__(
+        _JobBase.__init__(
+            self,
             scope,
             id,
             job_type=self.job_type,
@@ -536,6 +692,7 @@ class PiiEntitiesDetectionJob(AnalysisJob):
         )
 
 
+@_documents_job_props
 class TopicsDetectionJob(AnalysisJob):
     """Topic modeling over the documents.
 
@@ -543,7 +700,8 @@ class TopicsDetectionJob(AnalysisJob):
     the previous 12 months can start these jobs (a synth warning
     ``comprehend-jobs:closed-job-type`` says so). Topics jobs cannot be stopped.
 
-    :param number_of_topics: how many topics to find, 1-100. Default: the service's 10.
+    :param number_of_topics: how many topics to find, 1-100 (the API's
+        ``NumberOfTopics``). Default: None (the service's 10).
     """
 
     job_type = TOPICS_DETECTION
@@ -559,23 +717,26 @@ class TopicsDetectionJob(AnalysisJob):
         problems = Problems(construct_label(type(self).__name__, scope, id))
         fields: dict[str, Any] = {}
         if number_of_topics is not None:
+            low, high = _TOPICS.get("min", 1), _TOPICS.get("max")
             if (
                 isinstance(number_of_topics, bool)
                 or not isinstance(number_of_topics, int)
-                or not (1 <= number_of_topics <= 100)
+                or number_of_topics < low
+                or (high is not None and number_of_topics > high)
             ):
                 problems.add(
                     "number_of_topics",
                     number_of_topics,
-                    "a whole number from 1 to 100",
-                    "pass e.g. number_of_topics=10",
+                    f"a whole number from {low} to {high} (the API's NumberOfTopics)",
+                    "pass e.g. number_of_topics=10, or omit it for the service's 10",
                 )
             fields["NumberOfTopics"] = number_of_topics
-        super().__init__(
-            scope, id, job_type=self.job_type, type_fields=fields, problems=problems, **props
+        _JobBase.__init__(
+            self, scope, id, job_type=self.job_type, type_fields=fields, problems=problems, **props
         )
 
 
+@_documents_job_props
 class EventsDetectionJob(AnalysisJob):
     """Detects events of the given types (English).
 
@@ -586,7 +747,8 @@ class EventsDetectionJob(AnalysisJob):
 
     :param target_event_types: the event types to detect, e.g.
         ``["BANKRUPTCY", "EMPLOYMENT"]`` (the API's ``[A-Z_]*`` names, 1-40 characters).
-    :param language_code: Default: ``en``.
+        Required.
+    :param language_code: the documents' language. Default: ``"en"``.
     """
 
     job_type = EVENTS_DETECTION
@@ -601,7 +763,7 @@ class EventsDetectionJob(AnalysisJob):
         **props: Unpack[JobProps],
     ) -> None:
         problems = Problems(construct_label(type(self).__name__, scope, id))
-        if not target_event_types:
+        if not target_event_types or len(target_event_types) < _EVENT_TYPES.get("min", 1):
             problems.add(
                 "target_event_types",
                 target_event_types,
@@ -609,14 +771,21 @@ class EventsDetectionJob(AnalysisJob):
                 'pass e.g. target_event_types=["BANKRUPTCY"]',
             )
         for event_type in target_event_types or []:
-            if not re.fullmatch(r"[A-Z_]{1,40}", event_type):
+            if is_unresolved(event_type):
+                continue
+            if not isinstance(event_type, str) or not api_model.matches_shape(
+                _EVENT_TYPE, event_type
+            ):
+                limits = api_model.shape_metadata(_EVENT_TYPE)
                 problems.add(
                     "target_event_types",
                     event_type,
-                    "1-40 characters of A-Z and _",
-                    "use the API's event type names",
+                    f"names of {limits.get('min', 1)}-{limits.get('max')} characters matching "
+                    f"{limits.get('pattern')} (the API's EventTypeString)",
+                    'use the API\'s event type names, e.g. "BANKRUPTCY"',
                 )
-        super().__init__(
+        _JobBase.__init__(
+            self,
             scope,
             id,
             job_type=self.job_type,
@@ -625,6 +794,64 @@ class EventsDetectionJob(AnalysisJob):
             problems=problems,
             **props,
         )
+
+
+@jsii.implements(IResolvable)
+class _RerunToken:
+    """The job's ``RerunToken``: the one given and, when documents are uploaded into the
+    input location, their object keys (content hashes). Resolved at synth, after every
+    upload is known: a new or changed document changes it, and the handler starts a new
+    job whenever it changes; unchanged documents leave it, and the job, as they were.
+    Nothing given and nothing uploaded: no ``RerunToken`` at all. (An IResolvable rather
+    than ``Lazy.any``: jsii calls a Python ``produce`` without its context argument.)"""
+
+    def __init__(self, given: str | None, storage: IJobStorage) -> None:
+        self._given = given
+        self._storage = storage
+
+    @property
+    def creation_stack(self) -> list[str]:
+        return []
+
+    def resolve(self, context: IResolveContext) -> Any:
+        fingerprint = self._storage.input_documents_fingerprint
+        if fingerprint is None:
+            return self._given
+        return Fn.join("|", [self._given or "", fingerprint])
+
+    def to_string(self) -> str:
+        return "<comprehend-jobs rerun token>"
+
+
+@jsii.implements(IValidation)
+class _InputDocumentsValidation:
+    """No doomed job: fails synth when the job's input location is a bucket made in this
+    deployment with nothing uploaded into it. A job started there would find no documents
+    and end with no results, and nothing put there after the deployment is ever analysed."""
+
+    def __init__(self, job: _JobBase, storage: IJobStorage) -> None:
+        self._job = job
+        self._storage = storage
+
+    def validate(self) -> list[str]:
+        storage = self._storage
+        if not storage.creates_input_bucket or storage.input_documents_fingerprint is not None:
+            return []
+        return [
+            f"{type(self._job).__name__} {self._job.node.path}: "
+            + describe_problem(
+                "storage",
+                storage,
+                "its input location is a bucket this library creates in this deployment and "
+                "leaves empty, so the job would start on no documents and end with no "
+                "results (documents put there later are never analysed)",
+                "give the storage the documents to upload before the job starts: "
+                "JobStorage(..., input_documents='path/to/folder') or "
+                "storage.add_input_documents('path/to/folder'); or, for documents already "
+                "in S3, use JobStorage.from_s3_uris(scope, 'Storage', "
+                "input_s3_uri='s3://your-bucket/your/prefix/')",
+            )
+        ]
 
 
 def check_model_source(
@@ -666,7 +893,8 @@ def _model_arn_problem(
         right = [p for p, (f, _) in candidates.items() if f == other_field]
         fix = f"use {right[0]}=" if right else f"use {_MODEL_HOMES[other_field]}"
         return (f"this is {what}, and {prop} takes {want}", fix)
-    length = f" ({len(arn)} characters, at most 256)" if len(arn) > 256 else ""
+    most = api_model.shape_metadata(_MODEL_SHAPES[field]).get("max", len(arn))
+    length = f" ({len(arn)} characters, at most {most})" if len(arn) > most else ""
     return (
         f"{want}{length}",
         "copy the ARN from the Comprehend console, or from aws comprehend "
@@ -694,7 +922,7 @@ def job_name_problem(name: str) -> tuple[str, str] | None:
             if ch not in _JOB_NAME_PUNCTUATION and unicodedata.category(ch)[0] not in "LZN"
         }
     )
-    allowed = "1-256 characters: letters, numbers, spaces and _.:/=+-%@"
+    allowed = f"1-{_JOB_NAME_MAX} characters: letters, numbers, spaces and {_JOB_NAME_PUNCTUATION}"
     if bad:
         cleaned = "".join("-" if ch in bad else ch for ch in name)[:_JOB_NAME_MAX] or "job"
         shown = " ".join(repr(ch) for ch in bad)
@@ -741,7 +969,7 @@ def check_job_props(
         if not isinstance(job_name, str):
             problems.add("job_name", job_name, "a string", "pass job_name as a str")
         elif not api_model.is_valid_job_name(job_name):
-            allowed, fix = job_name_problem(job_name) or ("1-256 characters", "fix it")
+            allowed, fix = job_name_problem(job_name) or (f"1-{_JOB_NAME_MAX} characters", "fix it")
             problems.add("job_name", job_name, allowed, fix)
     if tags:
         if len(tags) > MAX_TAGS:
@@ -751,18 +979,20 @@ def check_job_props(
         for key, value in tags.items():
             if is_unresolved(key) or is_unresolved(value):
                 continue
-            if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+            key_min, key_max = _TAG_KEY.get("min", 0), _TAG_KEY.get("max", len(key))
+            if not key_min <= len(key) <= key_max or key.lower().startswith("aws:"):
                 problems.add(
                     "tags",
                     key,
-                    "keys of 1-128 characters, not starting with aws:",
+                    f"keys of {key_min}-{key_max} characters, not starting with aws:",
                     "rename the tag key",
                 )
-            if len(value) > 256:
+            value_max = _TAG_VALUE.get("max", len(value))
+            if len(value) > value_max:
                 problems.add(
                     "tags",
                     f"{key}={value[:20]}...",
-                    "values of at most 256 characters",
+                    f"values of at most {value_max} characters",
                     "shorten the value",
                 )
     formats = [f.value for f in InputFormat]

@@ -14,21 +14,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnResource, Fn, RemovalPolicy, Stack
-from aws_cdk import aws_iam as iam
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
-from comprehend_jobs._private.provider import JobHandler, log_write_statement
-from comprehend_jobs.compliance.acknowledgments import (
-    DEPLOY_TIME_FUNCTIONS,
-    INPUT_DOCUMENTS_UPLOAD,
-    acknowledge,
-    flatten_reference,
-)
-from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
+from comprehend_jobs._private.provider import JobHandler
 from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
@@ -270,15 +261,13 @@ class ComprehendAnalysis(Construct):
             encryption=self.encryption,
             network=self.network,
         )
-        #: The upload of ``input_documents``, or None.
+        #: The upload of ``input_documents`` (the storage's ``InputDocuments``), or None.
         self.upload: s3deploy.BucketDeployment | None = None
         if input_documents is not None:
-            self.upload = self._upload(input_documents)
-            # A new or changed document changes the upload's source object keys (content
-            # hashes). Folded into RerunToken they start a new job on that deploy (the
-            # handler starts one whenever RerunToken changes); unchanged documents leave
-            # the token, and the job, as they were.
-            rerun_token = Fn.join("|", [rerun_token or "", Fn.join(",", self.upload.object_keys)])
+            # The storage uploads them, as it does for any job: the job waits for the
+            # upload, and new or changed documents start it again (their content hashes
+            # are in its RerunToken).
+            self.upload = self.storage.add_input_documents(input_documents)
 
         job_props: dict[str, Any] = {
             "storage": self.storage,
@@ -307,66 +296,3 @@ class ComprehendAnalysis(Construct):
             self.job = DocumentClassificationJob(
                 self, "Job", classifier_arn=classifier_arn, **job_props
             )
-        if self.upload is not None:
-            # The job reads the documents when it starts: they must be there first.
-            self.job.node.add_dependency(self.upload)
-
-    def _upload(self, documents: str | Sequence[s3deploy.ISource]) -> s3deploy.BucketDeployment:
-        if isinstance(documents, str):
-            sources = [s3deploy.Source.asset(documents)]
-        else:
-            sources = list(documents)
-        # Our own role (no AWS managed policy) and an encrypted log group with retention;
-        # the grants BucketDeployment makes land in a managed policy, not an inline one.
-        role = iam.Role(
-            self,
-            "InputDocumentsRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Copies the input documents into the job's input prefix at deploy",
-        )
-        log_group = JobHandler.of(self).log_group("InputDocumentsLogs", scope=self)
-        upload = s3deploy.BucketDeployment(
-            self,
-            "InputDocuments",
-            sources=sources,
-            destination_bucket=self.storage.input_bucket,
-            destination_key_prefix=self.storage.input_prefix or None,
-            # Keep whatever else is under the prefix; never delete the user's data.
-            prune=False,
-            retain_on_delete=True,
-            role=role,
-            log_group=log_group,
-        )
-        role.add_to_principal_policy(log_write_statement(log_group))
-        policy = move_inline_policy_to_managed(self, "InputDocumentsPolicy", role)
-        upload.node.add_dependency(policy)
-        stack = Stack.of(self)
-        # Exactly the object wildcards BucketDeployment granted (the asset bucket's and the
-        # input bucket's), read from the policy itself.
-        statements = stack.resolve(policy.document)["Statement"]
-        details = {
-            flatten_reference(resource)
-            for statement in statements
-            for resource in _as_list(statement.get("Resource"))
-        }
-        wildcards = sorted(d for d in details if d.endswith("/*"))
-        acknowledge(
-            policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards
-        )
-        # BucketDeployment's function is a singleton at stack level.
-        handler_key_arn = JobHandler.of(self).log_key.key_arn
-        for child in stack.node.children:
-            if child.node.id.startswith("Custom::CDKBucketDeployment"):
-                acknowledge(child, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-L1"])
-                acknowledge(child, DEPLOY_TIME_FUNCTIONS)
-                skip_checks(child, DEPLOY_TIME_FUNCTION)
-                # Its environment (a CA bundle path) is encrypted with the handler's key,
-                # like the Provider's framework functions; BucketDeployment has no prop.
-                function = child.node.default_child
-                if isinstance(function, CfnResource):
-                    function.add_property_override("KmsKeyArn", handler_key_arn)
-        return upload
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]

@@ -169,12 +169,10 @@ class Problems:
         missing = _missing_members(value, interface)
         if not missing:
             return True
-        self.add(
-            prop,
-            value,
-            f"an {interface.__name__} (this object lacks {', '.join(missing)})",
-            fix,
-        )
+        # An object with some members is probably a near miss: name what it lacks.
+        some = len(missing) < len(_missing_members(object(), interface))
+        lacks = f" (this object lacks {', '.join(missing)})" if some else ""
+        self.add(prop, value, f"an {interface.__name__}{lacks}", fix)
         return False
 
     @property
