@@ -7,7 +7,8 @@ CloudFormation delivers every scalar inside ResourceProperties as a string ("tru
 and botocore checks neither regex patterns nor maximum lengths before sending. So the
 request is walked against botocore's own service model for the Start operation: strings
 are coerced to the model's types, and every enum, pattern, length and range the model
-declares is enforced here. Types, limits and patterns are never copied by hand; the table
+declares is enforced here (strings and lengths by ``shape_rules``, which the constructs
+use too). Types, limits and patterns are never copied by hand; the table
 in ``job_types`` adds only what the model cannot say (which languages a type documents,
 which model source a type needs).
 
@@ -27,10 +28,11 @@ from typing import TYPE_CHECKING, Any
 # Imported as the package comprehend_jobs._lambda (the installed library, the tests) the
 # siblings are relative; the Lambda runtime imports the asset's modules top-level.
 if TYPE_CHECKING or __package__:
-    from . import job_types
+    from . import job_types, shape_rules
     from .job_types import JobType
 else:
     import job_types
+    import shape_rules
     from job_types import JobType
 
 if TYPE_CHECKING:
@@ -49,7 +51,6 @@ DEFAULT_STOP_ON_DELETE = True
 DEFAULT_WAIT_FOR_COMPLETION = False
 
 _SERVICE = "comprehend"
-_JOB_NAME_MAX = 256  # The JobName shape's max; the derived name is also model-checked.
 _TRUE, _FALSE = "true", "false"
 
 
@@ -93,37 +94,6 @@ def service_model() -> ServiceModel:
 
     loader = create_loader()
     return ServiceModel(loader.load_service_model(_SERVICE, "service-2"), _SERVICE)
-
-
-# Unicode separators (category Z): Python's re has no \p{Z}. The set is small and fixed;
-# a test checks it against unicodedata over every code point.
-_UNICODE_Z = r"\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_CHAR_CLASS = re.compile(r"\[(\^?)((?:\\.|[^\]\\])+)\]")
-
-
-def _translate_class(match: re.Match[str]) -> str:
-    negated, body = match.groups()
-    body = body.replace(r"\p{ASCII}", r"\x00-\x7F").replace(r"\p{Z}", _UNICODE_Z)
-    if not negated and r"\p{L}" in body and r"\p{N}" in body:
-        # [^\W_] is exactly "letter or number" (str.isalnum), which \p{L}\p{N} spell.
-        rest = body.replace(r"\p{L}", "").replace(r"\p{N}", "")
-        return rf"(?:[^\W_]|[{rest}])" if rest else r"[^\W_]"
-    return f"[{negated}{body}]"
-
-
-@functools.cache
-def python_pattern(model_pattern: str) -> re.Pattern[str]:
-    """Compile a model (Java-style) pattern for Python's ``re``; matched in full.
-
-    AWS validates patterns against the whole value, so callers use ``fullmatch``.
-    Raises ValueError on a Unicode property this translation does not cover.
-    """
-    translated = _CHAR_CLASS.sub(_translate_class, model_pattern)
-    translated = translated.replace(r"\p{ASCII}", r"[\x00-\x7F]")
-    translated = translated.replace(r"\p{Z}", f"[{_UNICODE_Z}]")
-    if r"\p{" in translated:
-        raise ValueError(f"unsupported Unicode property in model pattern {model_pattern!r}")
-    return re.compile(translated)
 
 
 # --------------------------------------------------------------------------- coercion
@@ -180,7 +150,9 @@ class _Walker:
     def _list(self, shape: Shape, value: Any, path: str) -> Any:
         if not isinstance(value, list):
             return self.problem(path, value, "expected a list")
-        self._length(shape, value, path, "items")
+        too_many_or_few = shape_rules.length_problem(shape.metadata, len(value), "items")
+        if too_many_or_few:
+            self.problem(path, value, too_many_or_few)
         items = [self.walk(shape.member, item, f"{path}[{i}]") for i, item in enumerate(value)]
         return [item for item in items if item is not _INVALID]
 
@@ -195,15 +167,8 @@ class _Walker:
     def _string(self, shape: Shape, value: Any, path: str) -> Any:
         if not isinstance(value, str):
             return self.problem(path, value, "expected a string")
-        enum = shape.enum
-        if enum and value not in enum:
-            return self.problem(path, value, f"allowed values: {', '.join(enum)}")
-        if not self._length(shape, value, path, "characters"):
-            return _INVALID
-        pattern = shape.metadata.get("pattern")
-        if pattern and not python_pattern(pattern).fullmatch(value):
-            return self.problem(path, value, f"must match the pattern {pattern}")
-        return value
+        problem = shape_rules.string_problem(shape.metadata, value)
+        return value if problem is None else self.problem(path, value, problem)
 
     def _integer(self, shape: Shape, value: Any, path: str) -> Any:
         if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
@@ -232,16 +197,6 @@ class _Walker:
             return self.problem(path, value, "expected a number")
 
     _double = _float
-
-    def _length(self, shape: Shape, value: Any, path: str, unit: str) -> bool:
-        low, high = shape.metadata.get("min"), shape.metadata.get("max")
-        if low is not None and len(value) < low:
-            self.problem(path, value, f"must have at least {low} {unit} (has {len(value)})")
-            return False
-        if high is not None and len(value) > high:
-            self.problem(path, value, f"must have at most {high} {unit} (has {len(value)})")
-            return False
-        return True
 
 
 def _names(shape: Shape) -> str:
@@ -389,12 +344,15 @@ def client_request_token(
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.:/=+\-%@]")
 
 
-def derive_job_name(*, stack_id: str, logical_resource_id: str, request_id: str) -> str:
+def derive_job_name(
+    *, stack_id: str, logical_resource_id: str, request_id: str, max_length: int
+) -> str:
     """``<stack>-<logical id>-<8 chars of the request id>``: readable, within the API's
-    256 characters and pattern, and unique per create or replacing update."""
+    pattern and ``max_length`` (the JobName shape's max), and unique per create or
+    replacing update."""
     suffix = _NAME_UNSAFE.sub("", request_id)[:8] or "job"
     base = _NAME_UNSAFE.sub("-", f"{stack_name(stack_id)}-{logical_resource_id}")
-    return f"{base[: _JOB_NAME_MAX - len(suffix) - 1]}-{suffix}"
+    return f"{base[: max_length - len(suffix) - 1]}-{suffix}"
 
 
 def build_start_request(
@@ -437,7 +395,10 @@ def build_start_request(
     request.setdefault(
         "JobName",
         derive_job_name(
-            stack_id=stack_id, logical_resource_id=logical_resource_id, request_id=request_id
+            stack_id=stack_id,
+            logical_resource_id=logical_resource_id,
+            request_id=request_id,
+            max_length=members["JobName"].metadata["max"],
         ),
     )
     request.setdefault(

@@ -54,3 +54,59 @@ def test_importing_the_library_does_not_load_botocore_session() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     assert out.strip().splitlines()[-1] == "False"
+
+
+# -- one validator: the constructs check values with the handler's own rules --------------
+
+_REQUEST = {
+    "InputDataConfig": {"S3Uri": "s3://input-bucket/in/", "InputFormat": "ONE_DOC_PER_LINE"},
+    "OutputDataConfig": {"S3Uri": "s3://output-bucket/out/"},
+    "DataAccessRoleArn": "arn:aws:iam::123456789012:role/DataAccess",
+}
+
+
+def _handler_accepts(field: str, value: str, *, into: str | None = None) -> bool:
+    from comprehend_jobs._lambda import request_builder
+
+    request = {**_REQUEST, **({field: value} if into is None else {})}
+    if into is not None:
+        request[into] = {**request[into], field: value}
+    try:
+        request_builder.build_start_request(
+            {"JobType": "DominantLanguageDetection", "Request": request},
+            stack_id="arn:aws:cloudformation:us-east-1:123456789012:stack/S/u",
+            logical_resource_id="Job",
+            request_id="r",
+        )
+    except request_builder.RequestValidationError as error:
+        assert all(field in problem for problem in error.problems), error.problems
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "quarterly events: 2026/Q3 run",
+        "Jöb\u3000名前-\u0663_.:/=+-%@",
+        "a" * 256,
+        "a" * 257,
+        "",
+        "bad#name",
+        "emoji\U0001f600",
+        "tab\tname",
+    ],
+)
+def test_constructs_and_handler_agree_on_job_names(name: str) -> None:
+    # JobName's pattern uses \p{L}\p{Z}\p{N}: the translation Python's re needs is the
+    # handler's, and the constructs use it rather than a second implementation.
+    assert api_model.is_valid_job_name(name) == _handler_accepts("JobName", name)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["s3://bucket/in/", "s3://bucket", "https://bucket/in/", "s3://" + "b" * 1030, "s3://b/é"],
+)
+def test_constructs_and_handler_agree_on_s3_uris(uri: str) -> None:
+    handler = _handler_accepts("S3Uri", uri, into="InputDataConfig")
+    assert api_model.matches_shape("S3Uri", uri) == handler

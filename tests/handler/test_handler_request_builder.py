@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from botocore.validate import validate_parameters
 
-from comprehend_jobs._lambda import job_types, request_builder
+from comprehend_jobs._lambda import job_types, request_builder, shape_rules
 from comprehend_jobs._lambda.request_builder import RequestValidationError
 
 Event = dict[str, Any]
@@ -155,6 +155,7 @@ def test_derived_job_name_is_cut_to_256_characters() -> None:
         stack_id="arn:aws:cloudformation:us-east-1:123456789012:stack/" + "S" * 128 + "/u",
         logical_resource_id="L" * 255,
         request_id="abcdef12-3456",
+        max_length=request_builder.service_model().shape_for("JobName").metadata["max"],
     )
 
     assert len(name) == 256
@@ -633,11 +634,11 @@ def test_every_start_pattern_translates() -> None:
 
     assert len(patterns) >= 8
     for pattern in patterns:
-        request_builder.python_pattern(pattern)
+        shape_rules.python_pattern(pattern)
 
 
 def test_job_name_pattern_is_exactly_letters_separators_numbers_and_punctuation() -> None:
-    pattern = request_builder.python_pattern(r"^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$")
+    pattern = shape_rules.python_pattern(r"^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$")
     expected_categories = ("L", "Z", "N")
 
     mismatches = [
@@ -651,7 +652,7 @@ def test_job_name_pattern_is_exactly_letters_separators_numbers_and_punctuation(
 
 
 def test_ascii_pattern_is_the_whole_ascii_range() -> None:
-    pattern = request_builder.python_pattern(r"^\p{ASCII}+$")
+    pattern = shape_rules.python_pattern(r"^\p{ASCII}+$")
 
     assert pattern.fullmatch("alias/key")
     assert pattern.fullmatch("".join(map(chr, range(128))))
@@ -660,4 +661,4 @@ def test_ascii_pattern_is_the_whole_ascii_range() -> None:
 
 def test_unsupported_unicode_property_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported Unicode property"):
-        request_builder.python_pattern(r"[\p{Lu}]+")
+        shape_rules.python_pattern(r"[\p{Lu}]+")

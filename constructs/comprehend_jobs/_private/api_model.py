@@ -7,6 +7,9 @@ The model file is read directly rather than through ``botocore.session``: import
 session machinery costs about 0.3 s, paid on every ``cdk synth``, for a lookup of a few
 shapes. The file is the one botocore itself ships (``data/comprehend/<version>/``); a
 test checks every shape this library reads against botocore's own loader.
+
+Values are checked against a shape by the handler's own rules (``shape_rules``, which
+ships in the Lambda asset): a prop the constructs accept is a request the handler accepts.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
-import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from comprehend_jobs._lambda import shape_rules
 
 #: The keys of a shape that botocore's ``Shape.metadata`` reports (its METADATA_ATTRS).
 _METADATA_KEYS = (
@@ -26,10 +29,6 @@ _METADATA_KEYS = (
     "exception", "endpointdiscoveryid", "retryable", "document", "union", "contextParam",
     "clientContextParams", "requiresLength",
 )  # fmt: skip
-
-#: JobName allows letters, separators and numbers of any script (``\p{L}\p{Z}\p{N}``),
-#: which Python's ``re`` cannot express; these are the other characters its pattern allows.
-_JOB_NAME_PUNCTUATION = set("_.:/=+-%@")
 
 
 def model_path() -> Path:
@@ -76,23 +75,12 @@ def enum_values(shape_name: str) -> list[str]:
 
 
 def matches_shape(shape_name: str, value: str) -> bool:
-    """Whether ``value`` meets the length and pattern limits of a string shape.
-
-    Only for shapes whose pattern Python's ``re`` understands (the ARN shapes); JobName has
-    its own check, ``is_valid_job_name``.
-    """
-    meta = shape_metadata(shape_name)
-    if not meta.get("min", 0) <= len(value) <= meta.get("max", len(value)):
-        return False
-    pattern = meta.get("pattern")
-    return pattern is None or re.fullmatch(pattern, value) is not None
+    """Whether the API accepts ``value`` for a string shape: its allowed values, length
+    and pattern, checked by the handler's own rules."""
+    return shape_rules.string_problem(shape_metadata(shape_name), value) is None
 
 
 def is_valid_job_name(name: str) -> bool:
-    """The API's JobName rule: 1-256 characters of letters, separators, numbers, ``_.:/=+-%@``."""
-    meta = shape_metadata("JobName")
-    if not meta["min"] <= len(name) <= meta["max"]:
-        return False
-    return all(
-        ch in _JOB_NAME_PUNCTUATION or unicodedata.category(ch)[0] in ("L", "Z", "N") for ch in name
-    )
+    """The API's JobName rule (the JobName shape's length and its pattern: letters,
+    separators and numbers of any script and ``_.:/=+-%@``)."""
+    return matches_shape("JobName", name)
