@@ -491,7 +491,7 @@ def test_a_created_input_bucket_needs_documents() -> None:
     message = str(raised.value)
     assert "input_documents=None is not valid" in message
     assert "a job started on a new, empty bucket finds nothing" in message
-    assert "JobStorage.from_s3_uris" in message
+    assert "input_s3_uri='s3://your-bucket/your/prefix/'" in message
     assert len(stack.node.find_all()) == before
 
 
@@ -502,3 +502,226 @@ def test_brought_documents_in_s3_need_no_upload() -> None:
         stack, "Tickets", recognizer_arn=RECOGNIZER, network=False, storage=storage
     )
     assert analysis.upload is None
+
+
+# -- the console's forms: S3 URIs as strings, a flywheel as the model ----------------------
+
+INPUT_URI = "s3://my-corp-data/claims/2026/"
+OUTPUT_URI = "s3://my-corp-results/comprehend/claims/"
+FLYWHEEL = "arn:aws:comprehend:us-east-1:111122223333:flywheel/claims"
+
+
+@pytest.fixture(scope="module")
+def console_uris() -> dict[str, Any]:
+    stack = Stack(new_app(), "ConsoleUris", env=ENV)
+    analysis = ComprehendAnalysis(
+        stack,
+        "Claims",
+        recognizer_arn=RECOGNIZER,
+        input_s3_uri=INPUT_URI,
+        output_s3_uri=OUTPUT_URI,
+        network=False,
+    )
+    return {"analysis": analysis, "template": Template.from_stack(stack).to_json()}
+
+
+def test_console_uris_are_the_requests_locations_and_make_no_bucket(
+    console_uris: dict[str, Any],
+) -> None:
+    template = console_uris["template"]
+    request = _job(template)["Properties"]["Request"]
+    assert request["InputDataConfig"] == {"S3Uri": INPUT_URI}
+    assert request["OutputDataConfig"]["S3Uri"] == OUTPUT_URI
+    assert _resources(template, "AWS::S3::Bucket") == {}
+    assert console_uris["analysis"].upload is None
+
+
+def test_the_role_reads_and_writes_exactly_the_uris(console_uris: dict[str, Any]) -> None:
+    policies = json.dumps(_resources(console_uris["template"], "AWS::IAM::ManagedPolicy"))
+    assert "arn:aws:s3:::my-corp-data/claims/2026/*" in policies
+    assert "arn:aws:s3:::my-corp-results/comprehend/claims/*" in policies
+
+
+def test_documents_are_uploaded_into_the_input_uri_before_the_job() -> None:
+    stack = Stack(new_app(), "UploadToUri", env=ENV)
+    analysis = ComprehendAnalysis(
+        stack,
+        "Claims",
+        recognizer_arn=RECOGNIZER,
+        input_s3_uri=INPUT_URI,
+        input_documents=SAMPLES,
+        network=False,
+    )
+    template = Template.from_stack(stack).to_json()
+    (upload_id, upload) = next(iter(_resources(template, "Custom::CDKBucketDeployment").items()))
+    assert upload["Properties"]["DestinationBucketName"] == "my-corp-data"
+    assert upload["Properties"]["DestinationBucketKeyPrefix"] == "claims/2026/"
+    # Never deletes what is already there.
+    assert upload["Properties"]["Prune"] is False
+    assert upload_id in _job(template)["DependsOn"]
+    # No input bucket: only the output bucket (and its access-log bucket) are made.
+    assert analysis.storage.created_buckets == [analysis.storage.output_bucket]
+    assert len(_resources(template, "AWS::S3::Bucket")) == 2
+
+
+@pytest.mark.parametrize(
+    ("model_type", "job_class", "stem"),
+    [
+        ("ENTITY_RECOGNIZER", EntityRecognitionJob, "EntitiesDetection"),
+        ("DOCUMENT_CLASSIFIER", DocumentClassificationJob, "DocumentClassification"),
+    ],
+)
+def test_a_flywheel_starts_the_job_its_model_type_names(
+    model_type: Any, job_class: type, stem: str
+) -> None:
+    stack = Stack(new_app(), "Flywheel", env=ENV)
+    analysis = ComprehendAnalysis(
+        stack,
+        "Claims",
+        flywheel_arn=FLYWHEEL,
+        flywheel_model_type=model_type,
+        input_s3_uri=INPUT_URI,
+        network=False,
+    )
+    assert isinstance(analysis.job, job_class)
+    assert analysis.job.job_type.stem == stem
+    request = stack.resolve(analysis.job.request)
+    assert request["FlywheelArn"] == FLYWHEEL
+    assert not {"EntityRecognizerArn", "DocumentClassifierArn"} & set(request)
+
+
+def test_the_flywheel_model_types_are_the_apis() -> None:
+    from comprehend_jobs._private import api_model
+    from comprehend_jobs.pattern import _FLYWHEEL_JOB_TYPES
+
+    assert sorted(_FLYWHEEL_JOB_TYPES) == sorted(api_model.enum_values("ModelType"))
+
+
+@pytest.mark.parametrize(
+    ("props", "prop", "value", "fix"),
+    [
+        (
+            {"flywheel_arn": FLYWHEEL, "input_s3_uri": INPUT_URI},
+            "flywheel_model_type",
+            "None",
+            "pass flywheel_model_type='ENTITY_RECOGNIZER' (custom entity recognition) or "
+            "'DOCUMENT_CLASSIFIER'",
+        ),
+        (
+            {
+                "flywheel_arn": FLYWHEEL,
+                "flywheel_model_type": "entity-recognizer",
+                "input_s3_uri": INPUT_URI,
+            },
+            "flywheel_model_type",
+            "'entity-recognizer'",
+            "use flywheel_model_type='ENTITY_RECOGNIZER'",
+        ),
+        (
+            {
+                "recognizer_arn": RECOGNIZER,
+                "flywheel_model_type": "ENTITY_RECOGNIZER",
+                "input_s3_uri": INPUT_URI,
+            },
+            "flywheel_model_type",
+            "'ENTITY_RECOGNIZER'",
+            "drop flywheel_model_type=",
+        ),
+        (
+            {"flywheel_arn": FLYWHEEL, "recognizer_arn": RECOGNIZER, "input_s3_uri": INPUT_URI},
+            "recognizer_arn or classifier_arn or flywheel_arn",
+            "{'recognizer_arn': ",
+            "pass one of recognizer_arn or classifier_arn or flywheel_arn and remove the others",
+        ),
+        (
+            {"recognizer_arn": FLYWHEEL, "input_s3_uri": INPUT_URI},
+            "recognizer_arn",
+            repr(FLYWHEEL),
+            "use flywheel_arn=",
+        ),
+        (
+            {
+                "flywheel_arn": FLYWHEEL,
+                "flywheel_model_type": "DOCUMENT_CLASSIFIER",
+                "language_code": "de",
+                "input_s3_uri": INPUT_URI,
+            },
+            "language_code",
+            "'de'",
+            "remove language_code=",
+        ),
+        (
+            {"recognizer_arn": RECOGNIZER, "input_s3_uri": "s3://my-corp-data/claims/2026"},
+            "input_s3_uri",
+            "'s3://my-corp-data/claims/2026'",
+            "use input_s3_uri='s3://my-corp-data/claims/2026/'",
+        ),
+        (
+            {"recognizer_arn": RECOGNIZER, "input_s3_uri": "S3://My-Corp-Data/claims/"},
+            "input_s3_uri",
+            "'S3://My-Corp-Data/claims/'",
+            "use 's3://my-corp-data/claims/'",
+        ),
+        (
+            {
+                "recognizer_arn": RECOGNIZER,
+                "input_s3_uri": INPUT_URI,
+                "output_s3_uri": "s3://my-corp-data/claims/2026/results/",
+            },
+            "output_s3_uri",
+            "'s3://my-corp-data/claims/2026/results/'",
+            "use separate prefixes",
+        ),
+        (
+            {
+                "recognizer_arn": RECOGNIZER,
+                "input_s3_uri": INPUT_URI,
+                "output_s3_uri": OUTPUT_URI,
+                "removal_policy": RemovalPolicy.DESTROY,
+            },
+            "removal_policy",
+            "RemovalPolicy.DESTROY",
+            "drop removal_policy=",
+        ),
+        (
+            {"recognizer_arn": RECOGNIZER, "input_s3_uri": INPUT_URI, "storage": "STORAGE"},
+            "input_s3_uri",
+            repr(INPUT_URI),
+            "drop storage= and keep input_s3_uri=",
+        ),
+        (
+            {"recognizer_arn": RECOGNIZER, "output_s3_uri": OUTPUT_URI},
+            "input_documents",
+            "None",
+            "pass input_documents='path/to/folder'",
+        ),
+    ],
+    ids=[
+        "flywheel without its model type",
+        "flywheel model type misspelt",
+        "flywheel model type without a flywheel",
+        "flywheel and recognizer",
+        "flywheel as recognizer",
+        "language for a classifier flywheel",
+        "input uri prefix without a slash",
+        "input uri in capitals",
+        "output uri inside the input uri",
+        "removal policy with both uris",
+        "uri with storage",
+        "output uri alone still makes an empty input bucket",
+    ],
+)
+def test_bad_console_forms_name_the_prop_value_and_fix_and_make_nothing(
+    props: dict[str, Any], prop: str, value: str, fix: str
+) -> None:
+    stack = Stack(new_app(), "BadForms", env=ENV)
+    if props.get("storage") == "STORAGE":
+        props = {**props, "storage": JobStorage(stack, "Storage")}
+    before = len(stack.node.find_all())
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(stack, "Claims", network=False, **props)
+    (problem,) = [p for p in raised.value.problems if p.startswith(f"{prop}=")]
+    assert problem.startswith(f"{prop}={value}"), problem
+    assert " is not valid: " in problem
+    assert fix in problem.split("Fix: ", 1)[1], problem
+    assert len(stack.node.find_all()) == before

@@ -78,14 +78,14 @@ CASES: list[Case] = [
         "analysis: no model",
         ComprehendAnalysis,
         _with(),
-        "recognizer_arn or classifier_arn",
-        "pass one of recognizer_arn or classifier_arn",
+        "recognizer_arn or classifier_arn or flywheel_arn",
+        "pass one of recognizer_arn or classifier_arn or flywheel_arn",
     ),
     Case(
         "analysis: two models",
         ComprehendAnalysis,
         _with(recognizer_arn=RECOGNIZER, classifier_arn=CLASSIFIER),
-        "recognizer_arn or classifier_arn",
+        "recognizer_arn or classifier_arn or flywheel_arn",
         "remove the others",
     ),
     Case(
@@ -107,7 +107,7 @@ CASES: list[Case] = [
         ComprehendAnalysis,
         _with(recognizer_arn=FLYWHEEL),
         "recognizer_arn",
-        "use EntityRecognitionJob(flywheel_arn",
+        "use flywheel_arn=",
     ),
     Case(
         "analysis: model name only",

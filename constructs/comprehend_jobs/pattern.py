@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_kms as kms
@@ -20,11 +20,12 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from comprehend_jobs._private.provider import JobHandler
+from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.interfaces import IDataAccessRole
-from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
+from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION, JobType
 from comprehend_jobs.jobs import (
     AnalysisJob,
     DocumentClassificationJob,
@@ -33,24 +34,52 @@ from comprehend_jobs.jobs import (
     check_model_source,
 )
 from comprehend_jobs.network import JobNetwork
-from comprehend_jobs.storage import JobStorage
+from comprehend_jobs.storage import JobStorage, prefix_problem, suggest_prefix
 from comprehend_jobs.validation import Problems, construct_label
+
+#: A flywheel's model type (the API's ``ModelType``) -> the job the pattern starts with it.
+_FLYWHEEL_JOB_TYPES: dict[str, JobType] = {
+    "ENTITY_RECOGNIZER": ENTITIES_DETECTION,
+    "DOCUMENT_CLASSIFIER": DOCUMENT_CLASSIFICATION,
+}
 
 
 class ComprehendAnalysis(Construct):
     """One custom entity recognition or custom classification job and everything it needs.
 
-    ``ComprehendAnalysis(self, "Tickets", recognizer_arn=ARN)`` makes the keys, the
-    buckets, the VPC, the role and the job. Give exactly one model source.
+    ``ComprehendAnalysis(self, "Tickets", recognizer_arn=ARN, input_documents="docs")``
+    makes the keys, the buckets, the VPC, the role and the job, and uploads the documents
+    before the job starts. Give exactly one model source: ``recognizer_arn``,
+    ``classifier_arn``, or ``flywheel_arn`` with ``flywheel_model_type``. Documents already
+    in S3: ``input_s3_uri="s3://bucket/prefix/"`` (and ``output_s3_uri=``), as the
+    console shows them.
 
     The props use the job constructs' names (``recognizer_arn=``, ``network=``, as in
     ``EntityRecognitionJob``); ``entity_recognizer_arn=`` and ``vpc=`` still work but are
     deprecated (a ``DeprecationWarning``).
 
     :param recognizer_arn: start a custom entity recognition job with this recognizer
-        (optionally ``/version/V``). Default: None (give this or ``classifier_arn``).
-    :param classifier_arn: start a custom classification job with this classifier.
-        Default: None (give this or ``recognizer_arn``).
+        (optionally ``/version/V``). Default: None (give exactly one of ``recognizer_arn``,
+        ``classifier_arn`` and ``flywheel_arn``).
+    :param classifier_arn: start a custom classification job with this classifier
+        (optionally ``/version/V``). Default: None (give exactly one model source).
+    :param flywheel_arn: start the job with this flywheel's active model version
+        (``arn:aws:comprehend:<region>:<account>:flywheel/<name>``). A flywheel trains
+        either kind of model and its ARN does not say which, so ``flywheel_model_type``
+        is needed too. Default: None (give exactly one model source).
+    :param flywheel_model_type: the flywheel's ``ModelType``, as the console and
+        ``aws comprehend describe-flywheel`` show it: ``"ENTITY_RECOGNIZER"`` starts a
+        custom entity recognition job, ``"DOCUMENT_CLASSIFIER"`` a custom classification
+        job. Only with ``flywheel_arn``. Default: None (required with ``flywheel_arn``).
+    :param input_s3_uri: where the documents already are, as the console shows it:
+        ``s3://<existing bucket>/<prefix>/`` (the prefix ends in ``/``; none for the whole
+        bucket). The job reads exactly that location and the role may read only it; no
+        input bucket is made. With ``input_documents`` the documents are uploaded there
+        first (nothing there is deleted). Not with ``storage``. Default: None (a new input
+        bucket, filled from ``input_documents``).
+    :param output_s3_uri: where the results go, ``s3://<existing bucket>/<prefix>/``
+        (not overlapping ``input_s3_uri``); the role may write only there and no output
+        bucket is made. Not with ``storage``. Default: None (a new output bucket).
     :param encryption: ``True`` creates a volume key and an output key; ``False`` sends
         no job keys (no ``VolumeKmsKeyId``, no output ``KmsKeyId``), but the created
         buckets stay SSE-KMS with a key of the storage's own and the logs keep the log
@@ -60,12 +89,19 @@ class ComprehendAnalysis(Construct):
         ``JobNetwork``. A bool, not a string. Default: True.
     :param entity_recognizer_arn: deprecated alias of ``recognizer_arn``. Default: None.
     :param vpc: deprecated alias of ``network``. Default: None (``network`` decides).
-    :param storage: existing storage. Default: new input, output and access-log buckets.
+    :param storage: existing storage (e.g. ``JobStorage(...)`` on buckets of yours). Not
+        with ``input_s3_uri`` or ``output_s3_uri``. Default: new input, output and
+        access-log buckets (only those ``input_s3_uri`` and ``output_s3_uri`` leave to
+        make).
     :param role: an existing DataAccessRole. Default: a new one with exactly the access
         the job needs.
-    :param input_documents: upload these to the input prefix before the job starts: a
-        local folder path or ``aws_s3_deployment`` sources. Default: nothing uploaded.
-    :param removal_policy: for the buckets and keys the pattern makes. Default: RETAIN.
+    :param input_documents: upload these to the input location before the job starts: a
+        local folder path or ``aws_s3_deployment`` sources. New or changed documents start
+        a new job on the next deploy. Required when the pattern makes the input bucket (a
+        job on a new, empty bucket would find nothing). Default: nothing uploaded.
+    :param removal_policy: for the buckets and keys the pattern makes; an error when it
+        makes no bucket (``storage``, or both ``input_s3_uri`` and ``output_s3_uri``).
+        Default: RETAIN.
     :param log_key: a KMS key of yours for the library's own log groups (the handler's,
         the Provider framework's, the upload's, the VPC flow logs) and its functions'
         environments, instead of the key the library makes (``ComprehendJobsHandler/
@@ -98,6 +134,10 @@ class ComprehendAnalysis(Construct):
         *,
         recognizer_arn: str | None = None,
         classifier_arn: str | None = None,
+        flywheel_arn: str | None = None,
+        flywheel_model_type: Literal["ENTITY_RECOGNIZER", "DOCUMENT_CLASSIFIER"] | None = None,
+        input_s3_uri: str | None = None,
+        output_s3_uri: str | None = None,
         encryption: bool | JobEncryption = True,
         network: bool | JobNetwork | None = None,
         storage: JobStorage | None = None,
@@ -157,29 +197,30 @@ class ComprehendAnalysis(Construct):
                 "pass DataAccessRole(...) or DataAccessRole.from_role_arn(...), or omit it",
             )
         model_prop = "recognizer_arn" if entity_recognizer_arn is None else "entity_recognizer_arn"
+        models = {
+            model_prop: ("EntityRecognizerArn", recognizer_arn),
+            "classifier_arn": ("DocumentClassifierArn", classifier_arn),
+            "flywheel_arn": ("FlywheelArn", flywheel_arn),
+        }
         # Everything the job will check is checked here, before any part is made.
-        source = check_model_source(
-            problems,
-            {
-                model_prop: ("EntityRecognizerArn", recognizer_arn),
-                "classifier_arn": ("DocumentClassifierArn", classifier_arn),
-            },
-        )
-        if source is not None:
+        source = check_model_source(problems, models)
+        job_type = _job_type(problems, source, flywheel_arn, flywheel_model_type)
+        if source is not None and job_type is not None:
+            given = next(prop for prop, (_, arn) in models.items() if arn is not None)
             check_job_props(
                 problems,
-                job_type=ENTITIES_DETECTION if recognizer_arn else DOCUMENT_CLASSIFICATION,
+                job_type=job_type,
                 in_vpc=network is not False,
                 job_name=job_name,
                 tags=tags,
                 input_format=input_format.value if isinstance(input_format, Enum) else input_format,
                 document_reader=document_reader,
-                language_code=(language_code or "en") if recognizer_arn else None,
+                language_code=(language_code or "en") if job_type is ENTITIES_DETECTION else None,
                 model_source=source,
                 scope=scope,
-                model_prop=model_prop if recognizer_arn is not None else "classifier_arn",
+                model_prop=given,
             )
-        if language_code is not None and classifier_arn is not None:
+        if language_code is not None and job_type is DOCUMENT_CLASSIFICATION:
             problems.add(
                 "language_code",
                 language_code,
@@ -193,6 +234,7 @@ class ComprehendAnalysis(Construct):
                 "a folder that exists, or s3deploy sources",
                 "create the folder, or pass the path of the documents' folder",
             )
+        locations = _check_s3_uris(problems, input_s3_uri, output_s3_uri, storage is not None)
         if storage is not None and removal_policy is not None:
             problems.add(
                 "removal_policy",
@@ -201,9 +243,17 @@ class ComprehendAnalysis(Construct):
                 "makes none",
                 "set the removal policy on your JobStorage instead",
             )
+        elif removal_policy is not None and input_s3_uri is not None and output_s3_uri is not None:
+            problems.add(
+                "removal_policy",
+                removal_policy,
+                "removal_policy applies to the buckets the pattern makes; with input_s3_uri "
+                "and output_s3_uri it makes none (the buckets named there are yours)",
+                "drop removal_policy=",
+            )
         if log_key is not None:
             JobHandler.check_log_key(problems, scope, log_key, prop="log_key")
-        makes_input = storage is None or (
+        makes_input = (storage is None and input_s3_uri is None) or (
             isinstance(storage, JobStorage) and storage.input_bucket in storage.created_buckets
         )
         if makes_input and input_documents is None and not problems:
@@ -216,8 +266,7 @@ class ComprehendAnalysis(Construct):
                 "documents to upload when the pattern makes the input bucket: a job started "
                 "on a new, empty bucket finds nothing",
                 "pass input_documents='path/to/folder' (uploaded before the job starts), or "
-                "storage=JobStorage.from_s3_uris(scope, 'Storage', input_s3_uri='s3://your-"
-                "bucket/your/prefix/') where your documents already are",
+                "input_s3_uri='s3://your-bucket/your/prefix/' where your documents already are",
             )
         problems.raise_if_any()
         # The parts below still read the old local names.
@@ -234,10 +283,24 @@ class ComprehendAnalysis(Construct):
             self.encryption = JobEncryption(self, "Encryption", removal_policy=removal_policy)
         else:
             self.encryption = None
-        #: The input, output and access-log buckets.
-        self.storage = storage or JobStorage(
-            self, "Storage", encryption=self.encryption, removal_policy=removal_policy
-        )
+        #: The input and output locations: ``storage``, or the pattern's (with the buckets
+        #: it made, and those ``input_s3_uri`` and ``output_s3_uri`` name).
+        self.storage: JobStorage
+        if storage is not None:
+            self.storage = storage
+        elif locations:
+            self.storage = JobStorage.from_s3_uris(
+                self,
+                "Storage",
+                input_s3_uri=input_s3_uri,
+                output_s3_uri=output_s3_uri,
+                encryption=self.encryption,
+                removal_policy=removal_policy,
+            )
+        else:
+            self.storage = JobStorage(
+                self, "Storage", encryption=self.encryption, removal_policy=removal_policy
+            )
         #: The VPC, or None with ``vpc=False``.
         self.network: JobNetwork | None
         if isinstance(vpc, JobNetwork):
@@ -284,15 +347,110 @@ class ComprehendAnalysis(Construct):
         }
         #: The job construct.
         self.job: AnalysisJob
-        if entity_recognizer_arn is not None:
+        if job_type is ENTITIES_DETECTION:
             self.job = EntityRecognitionJob(
                 self,
                 "Job",
                 recognizer_arn=entity_recognizer_arn,
+                flywheel_arn=flywheel_arn,
                 language_code=language_code or "en",
                 **job_props,
             )
         else:
             self.job = DocumentClassificationJob(
-                self, "Job", classifier_arn=classifier_arn, **job_props
+                self, "Job", classifier_arn=classifier_arn, flywheel_arn=flywheel_arn, **job_props
             )
+
+
+def _job_type(
+    problems: Problems,
+    source: tuple[str, str] | None,
+    flywheel_arn: str | None,
+    flywheel_model_type: object,
+) -> JobType | None:
+    """The job the model source starts; a flywheel's comes from ``flywheel_model_type``,
+    since its ARN does not say which kind of model it trains (and synth cannot ask)."""
+    allowed = " or ".join(repr(t) for t in _FLYWHEEL_JOB_TYPES)
+    if flywheel_arn is None:
+        if flywheel_model_type is not None:
+            problems.add(
+                "flywheel_model_type",
+                flywheel_model_type,
+                "only with flywheel_arn (a recognizer or classifier ARN says which job to start)",
+                "drop flywheel_model_type=",
+            )
+    elif source is not None and flywheel_model_type not in _FLYWHEEL_JOB_TYPES:
+        meant = str(flywheel_model_type).strip().upper().replace("-", "_").replace(" ", "_")
+        problems.add(
+            "flywheel_model_type",
+            flywheel_model_type,
+            f"{allowed} with flywheel_arn: a flywheel trains either kind of model and its "
+            "ARN does not say which, so the pattern cannot tell which job to start",
+            f"use flywheel_model_type={meant!r}"
+            if meant in _FLYWHEEL_JOB_TYPES
+            else "pass flywheel_model_type='ENTITY_RECOGNIZER' (custom entity recognition) "
+            "or 'DOCUMENT_CLASSIFIER' (custom classification): the flywheel's ModelType in "
+            "the console, or from aws comprehend describe-flywheel --flywheel-arn ARN",
+        )
+        return None
+    if source is None:
+        return None
+    if source[0] == "FlywheelArn":
+        return _FLYWHEEL_JOB_TYPES[str(flywheel_model_type)]
+    return ENTITIES_DETECTION if source[0] == "EntityRecognizerArn" else DOCUMENT_CLASSIFICATION
+
+
+def _check_s3_uris(
+    problems: Problems, input_s3_uri: object, output_s3_uri: object, with_storage: bool
+) -> dict[str, S3Location]:
+    """The locations ``input_s3_uri`` and ``output_s3_uri`` name ("input"/"output" -> its
+    location), each checked as ``JobStorage`` would check its bucket and prefix, but named
+    as the pattern's props, before anything is made."""
+    uris = {"input": input_s3_uri, "output": output_s3_uri}
+    locations: dict[str, S3Location] = {}
+    for which, uri in uris.items():
+        if uri is None:
+            continue
+        prop = f"{which}_s3_uri"
+        if with_storage:
+            problems.add(
+                prop,
+                uri,
+                f"{prop} or storage=, not both: {prop} makes the pattern's storage on that "
+                "location, and storage= brings one with locations of its own",
+                f"drop storage= and keep {prop}= (the pattern makes what else the job "
+                f"needs), or drop {prop}= and build your storage on it "
+                f"(JobStorage.from_s3_uris(scope, 'Storage', {prop}=...))",
+            )
+            continue
+        location = parse_s3_uri(problems, prop, uri)
+        if location is None:
+            continue
+        why = prefix_problem(location.prefix)
+        if why:
+            fixed = S3Location(location.bucket, suggest_prefix(location.prefix, f"{which}/"))
+            problems.add(
+                prop,
+                uri,
+                "an S3 URI whose key prefix ends in '/' (or no key, for the whole bucket); "
+                f"this one's prefix {why}",
+                f"use {prop}={fixed.uri!r}",
+            )
+            continue
+        locations[which] = location
+    source, sink = locations.get("input"), locations.get("output")
+    if (
+        source is not None
+        and sink is not None
+        and source.bucket == sink.bucket
+        and (source.prefix.startswith(sink.prefix) or sink.prefix.startswith(source.prefix))
+    ):
+        problems.add(
+            "output_s3_uri",
+            output_s3_uri,
+            f"a location that does not overlap input_s3_uri={source.uri!r} (the job would "
+            "read its own output)",
+            f"use separate prefixes, e.g. input_s3_uri='s3://{source.bucket}/input/' and "
+            f"output_s3_uri='s3://{source.bucket}/output/'",
+        )
+    return locations
