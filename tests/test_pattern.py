@@ -725,3 +725,37 @@ def test_bad_console_forms_name_the_prop_value_and_fix_and_make_nothing(
     assert " is not valid: " in problem
     assert fix in problem.split("Fix: ", 1)[1], problem
     assert len(stack.node.find_all()) == before
+
+
+def test_a_role_of_yours_by_arn_is_the_jobs_role() -> None:
+    role_arn = "arn:aws:iam::111122223333:role/comprehend-claims"
+    stack = Stack(new_app(), "BroughtRole", env=ENV)
+    analysis = ComprehendAnalysis(
+        stack,
+        "Claims",
+        recognizer_arn=RECOGNIZER,
+        input_s3_uri=INPUT_URI,
+        output_s3_uri=OUTPUT_URI,
+        network=False,
+        role=DataAccessRole.from_role_arn(stack, "Role", role_arn),
+    )
+    assert stack.resolve(analysis.job.request)["DataAccessRoleArn"] == role_arn
+
+
+def test_a_part_without_the_interface_names_what_it_lacks() -> None:
+    stack = Stack(new_app(), "NotAPart", env=ENV)
+    key = kms.Key.from_key_arn(stack, "Key", LOG_KEY)
+    before = len(stack.node.find_all())
+    with pytest.raises(PropValidationError) as raised:
+        ComprehendAnalysis(
+            stack,
+            "Claims",
+            recognizer_arn=RECOGNIZER,
+            input_s3_uri=INPUT_URI,
+            network=key,  # type: ignore[arg-type]
+        )
+    (problem,) = raised.value.problems
+    assert problem.startswith("network=<an imported kms.IKey at 'NotAPart/Key'> is not valid")
+    assert " is not valid: an IJobNetwork" in problem
+    assert "Fix: pass network=JobNetwork(...)" in problem
+    assert len(stack.node.find_all()) == before

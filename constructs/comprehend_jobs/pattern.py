@@ -24,7 +24,7 @@ from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
-from comprehend_jobs.interfaces import IDataAccessRole
+from comprehend_jobs.interfaces import IDataAccessRole, IJobEncryption, IJobNetwork, IJobStorage
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION, JobType
 from comprehend_jobs.jobs import (
     AnalysisJob,
@@ -83,17 +83,21 @@ class ComprehendAnalysis(Construct):
     :param encryption: ``True`` creates a volume key and an output key; ``False`` sends
         no job keys (no ``VolumeKmsKeyId``, no output ``KmsKeyId``), but the created
         buckets stay SSE-KMS with a key of the storage's own and the logs keep the log
-        key; or an existing ``JobEncryption``. A bool, not a string. Default: True.
+        key; or keys of yours, an ``IJobEncryption`` (``JobEncryption(...)``). A bool, not
+        a string. Default: True.
     :param network: ``True`` runs the job in a new VPC (isolated subnets, S3 gateway
-        endpoint, no NAT gateway); ``False`` runs it outside any VPC; or an existing
-        ``JobNetwork``. A bool, not a string. Default: True.
+        endpoint, no NAT gateway); ``False`` runs it outside any VPC; or a network of
+        yours, an ``IJobNetwork`` (``JobNetwork(...)``, ``JobNetwork.from_ids(...)``). A
+        bool, not a string. Default: True.
     :param entity_recognizer_arn: deprecated alias of ``recognizer_arn``. Default: None.
     :param vpc: deprecated alias of ``network``. Default: None (``network`` decides).
-    :param storage: existing storage (e.g. ``JobStorage(...)`` on buckets of yours). Not
-        with ``input_s3_uri`` or ``output_s3_uri``. Default: new input, output and
+    :param storage: storage of yours, an ``IJobStorage`` (``JobStorage(...)`` on buckets
+        of yours, ``JobStorage.from_s3_uris(...)``). Not with ``input_s3_uri`` or
+        ``output_s3_uri``. Default: new input, output and
         access-log buckets (only those ``input_s3_uri`` and ``output_s3_uri`` leave to
         make).
-    :param role: an existing DataAccessRole. Default: a new one with exactly the access
+    :param role: a role of yours, an ``IDataAccessRole`` (``DataAccessRole(...)``,
+        ``DataAccessRole.from_role_arn(...)``). Default: a new one with exactly the access
         the job needs.
     :param input_documents: upload these to the input location before the job starts: a
         local folder path or ``aws_s3_deployment`` sources. New or changed documents start
@@ -138,9 +142,9 @@ class ComprehendAnalysis(Construct):
         flywheel_model_type: Literal["ENTITY_RECOGNIZER", "DOCUMENT_CLASSIFIER"] | None = None,
         input_s3_uri: str | None = None,
         output_s3_uri: str | None = None,
-        encryption: bool | JobEncryption = True,
-        network: bool | JobNetwork | None = None,
-        storage: JobStorage | None = None,
+        encryption: bool | IJobEncryption = True,
+        network: bool | IJobNetwork | None = None,
+        storage: IJobStorage | None = None,
         role: IDataAccessRole | None = None,
         input_documents: str | Sequence[s3deploy.ISource] | None = None,
         removal_policy: RemovalPolicy | None = None,
@@ -154,7 +158,7 @@ class ComprehendAnalysis(Construct):
         stop_on_delete: bool = True,
         rerun_token: str | None = None,
         entity_recognizer_arn: str | None = None,
-        vpc: bool | JobNetwork | None = None,
+        vpc: bool | IJobNetwork | None = None,
     ) -> None:
         problems = Problems(construct_label("ComprehendAnalysis", scope, id))
         # The deprecated names: still accepted, never together with the new ones.
@@ -181,14 +185,29 @@ class ComprehendAnalysis(Construct):
         network = network if network is not None else vpc
         network = True if network is None else network
         network_prop = "vpc" if vpc is not None and network is vpc else "network"
-        if not isinstance(network, JobNetwork):
-            problems.check_bool(network_prop, network, also="or a JobNetwork")
-        if not isinstance(encryption, JobEncryption):
-            problems.check_bool("encryption", encryption, also="or a JobEncryption")
+        # A switch, or a part of the caller's (any object with the interface's members).
+        for prop, part, interface, fix in (
+            (
+                network_prop,
+                network,
+                IJobNetwork,
+                f"pass {network_prop}=JobNetwork(...), JobNetwork.from_ids(...), True or False",
+            ),
+            ("encryption", encryption, IJobEncryption, "pass JobEncryption(...), True or False"),
+        ):
+            if isinstance(part, str | int | float):
+                problems.check_bool(prop, part, also=f"or an {interface.__name__}")
+            elif not isinstance(part, bool):
+                problems.check_interface(prop, part, interface, fix)
         problems.check_bool("wait_for_completion", wait_for_completion)
         problems.check_bool("stop_on_delete", stop_on_delete)
-        if storage is not None and not isinstance(storage, JobStorage):
-            problems.add("storage", storage, "a JobStorage", "pass JobStorage(...) or omit it")
+        if storage is not None:
+            problems.check_interface(
+                "storage",
+                storage,
+                IJobStorage,
+                "pass JobStorage(...) or JobStorage.from_s3_uris(...), or omit it",
+            )
         if role is not None:
             problems.check_interface(
                 "role",
@@ -253,13 +272,11 @@ class ComprehendAnalysis(Construct):
             )
         if log_key is not None:
             JobHandler.check_log_key(problems, scope, log_key, prop="log_key")
-        makes_input = (storage is None and input_s3_uri is None) or (
-            isinstance(storage, JobStorage) and storage.input_bucket in storage.created_buckets
-        )
-        if makes_input and input_documents is None and not problems:
+        if storage is None and input_s3_uri is None and input_documents is None and not problems:
             # No doomed job: one started on a bucket made in this deploy and left empty
             # finds nothing and ends with no results (only checked once the other props
-            # are right, so that it is not the first thing a mistyped prop reports).
+            # are right, so that it is not the first thing a mistyped prop reports). A
+            # brought storage may still get documents later: the job checks it at synth.
             problems.add(
                 "input_documents",
                 None,
@@ -276,16 +293,16 @@ class ComprehendAnalysis(Construct):
             JobHandler.use_log_key(self, log_key)
 
         #: The keys, or None with ``encryption=False``.
-        self.encryption: JobEncryption | None
-        if isinstance(encryption, JobEncryption):
-            self.encryption = encryption
-        elif encryption:
+        self.encryption: IJobEncryption | None
+        if encryption is True:
             self.encryption = JobEncryption(self, "Encryption", removal_policy=removal_policy)
-        else:
+        elif encryption is False:
             self.encryption = None
+        else:
+            self.encryption = encryption
         #: The input and output locations: ``storage``, or the pattern's (with the buckets
         #: it made, and those ``input_s3_uri`` and ``output_s3_uri`` name).
-        self.storage: JobStorage
+        self.storage: IJobStorage
         if storage is not None:
             self.storage = storage
         elif locations:
@@ -301,11 +318,13 @@ class ComprehendAnalysis(Construct):
             self.storage = JobStorage(
                 self, "Storage", encryption=self.encryption, removal_policy=removal_policy
             )
-        #: The VPC, or None with ``vpc=False``.
-        self.network: JobNetwork | None
-        if isinstance(vpc, JobNetwork):
+        #: Where the job runs, or None with ``network=False``.
+        self.network: IJobNetwork | None
+        if vpc is False:
+            self.network = None
+        elif vpc is not True:
             self.network = vpc
-        elif vpc:
+        else:
             # Flow logs share the handler's log key: one key for all the stack's logs.
             handler = JobHandler.of(self)
             self.network = JobNetwork(self, "Network", flow_log_key=handler.log_key)
@@ -314,8 +333,6 @@ class ComprehendAnalysis(Construct):
             # unreadable. So the handler's own key is retained too (a brought key's
             # removal policy is its owner's).
             handler.retain_log_key()
-        else:
-            self.network = None
         #: The role Comprehend assumes for the job.
         self.role = role or DataAccessRole(
             self,
