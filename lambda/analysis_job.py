@@ -76,9 +76,6 @@ RETRY_CONFIG: dict[str, Any] = {"mode": "standard", "total_max_attempts": 8}
 RUNNING_STATES = frozenset({"SUBMITTED", "IN_PROGRESS"})
 FAILED_STATES = frozenset({"FAILED", "STOPPED"})
 
-#: Error codes meaning the job does not exist (real service; moto says ResourceNotFound).
-NOT_FOUND_CODES = frozenset({"JobNotFoundException", "ResourceNotFoundException"})
-
 
 class _JsonLines(logging.Formatter):
     """One JSON object per line: level, message and the record's structured fields."""
@@ -236,7 +233,7 @@ def _update(cr: CustomResourceEvent) -> dict[str, Any]:
     try:
         data = _job_data(_describe(job_type, old_arn))
     except ComprehendCallError as error:
-        if error.code not in NOT_FOUND_CODES:
+        if error.code not in job_types.JOB_NOT_FOUND_CODES:
             raise
         # Comprehend no longer knows the job: keep it anyway rather than fail every
         # later update of the stack (change RerunToken to start a new one).
@@ -275,7 +272,7 @@ def _stop_if_running(job_arn: str, properties: Mapping[str, Any]) -> None:
             return
         response = _call(job_type.stop_operation, JobId=_job_id(job_arn))
     except ComprehendCallError as error:
-        if error.code not in NOT_FOUND_CODES:
+        if error.code not in job_types.JOB_NOT_FOUND_CODES:
             raise
         _log(logging.INFO, "delete: job not found", jobArn=job_arn)
         return

@@ -3,7 +3,10 @@
 Both sides of the library read this table: the CDK constructs (which IAM actions and ARNs
 to grant, which props a job type accepts) and the custom-resource handler (which API
 operation to call, which request fields are allowed). Keeping it in one place means the
-IAM a construct writes and the request the handler sends can never disagree.
+IAM a construct writes and the request the handler sends can never disagree. The names
+the constructs, the handler and the ``comprehend-jobs`` command share (the custom
+resource type, the error codes of a missing job) are defined here once for the same
+reason.
 
 This module ships inside the Lambda asset, so it must import nothing but the standard
 library.
@@ -15,6 +18,16 @@ checks every row against botocore's own service model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+#: The CloudFormation resource type of every job: the constructs write it, the handler
+#: serves it and the command finds a stack's jobs by it (public contract).
+RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
+
+#: Error codes meaning the job does not exist (the service says JobNotFoundException;
+#: moto says ResourceNotFoundException).
+JOB_NOT_FOUND_CODES: frozenset[str] = frozenset(
+    {"JobNotFoundException", "ResourceNotFoundException"}
+)
 
 #: Every language the API's LanguageCode enum allows.
 ALL_LANGUAGES: tuple[str, ...] = (

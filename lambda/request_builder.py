@@ -29,17 +29,14 @@ from typing import TYPE_CHECKING, Any
 # siblings are relative; the Lambda runtime imports the asset's modules top-level.
 if TYPE_CHECKING or __package__:
     from . import job_types, shape_rules
-    from .job_types import JobType
+    from .job_types import RESOURCE_TYPE, JobType
 else:
     import job_types
     import shape_rules
-    from job_types import JobType
+    from job_types import RESOURCE_TYPE, JobType
 
 if TYPE_CHECKING:
     from botocore.model import ServiceModel, Shape
-
-#: The custom resource type this handler serves.
-RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
 
 #: Every ResourceProperties key the resource accepts (ServiceToken is the Provider's).
 PROPERTY_KEYS: frozenset[str] = frozenset(

@@ -34,6 +34,7 @@ from aws_cdk import (
 )
 from constructs import Construct, IValidation
 
+from comprehend_jobs._lambda.job_types import RESOURCE_TYPE
 from comprehend_jobs._private import api_model
 from comprehend_jobs._private.provider import JobProvider
 from comprehend_jobs.input_options import DocumentReader, InputFormat
@@ -65,8 +66,6 @@ from comprehend_jobs.validation import (
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-#: The CloudFormation resource type of every job (public contract).
-RESOURCE_TYPE = "Custom::ComprehendAnalysisJob"
 #: Comprehend allows 50 tags per resource.
 MAX_TAGS = 50
 #: The synth warning on a job whose type is closed to new customers (the job-type table's

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import botocore.session
 import pytest
 
@@ -75,3 +78,19 @@ def test_model_fields_are_optional_start_members(job_type: JobType) -> None:
 def test_job_arn_resource_round_trips(job_type: JobType) -> None:
     arn = f"arn:aws:comprehend:us-east-1:123456789012:{job_type.arn_resource}/abc123"
     assert job_types.job_type_for_arn(arn) is job_type
+
+
+def test_the_names_both_sides_share_are_written_once() -> None:
+    # The resource type and the not-found codes: the constructs, the handler and the
+    # command import them from the handler's table instead of writing them again.
+    root = Path(__file__).resolve().parents[2]
+    package = root / "constructs" / "comprehend_jobs"
+    sources = {p.resolve() for p in [*root.glob("lambda/*.py"), *package.rglob("*.py")]}
+    shared = {job_types.RESOURCE_TYPE, *job_types.JOB_NOT_FOUND_CODES}
+    written = [
+        str(path.relative_to(root))
+        for path in sorted(sources)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value in shared
+    ]
+    assert written == ["lambda/job_types.py"] * len(shared)

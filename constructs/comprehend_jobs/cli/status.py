@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
+from comprehend_jobs._lambda.job_types import JOB_NOT_FOUND_CODES
 from comprehend_jobs.cli.discovery import JobRef
 from comprehend_jobs.cli.errors import JobNotFound, aws_errors, error_code, is_throttling
 
@@ -76,7 +77,7 @@ def describe_job(comprehend: Any, ref: JobRef) -> JobState:
         except ClientError as e:
             if is_throttling(e):
                 raise Throttled(error_code(e)) from e
-            if error_code(e) in ("JobNotFoundException", "ResourceNotFoundException"):
+            if error_code(e) in JOB_NOT_FOUND_CODES:
                 raise JobNotFound(
                     f"Comprehend has no job {ref.arn} (from {ref.source}); it may have been "
                     "deleted, or the stack is in another account"
