@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import botocore.session
 import pytest
@@ -110,3 +113,68 @@ def test_constructs_and_handler_agree_on_job_names(name: str) -> None:
 def test_constructs_and_handler_agree_on_s3_uris(uri: str) -> None:
     handler = _handler_accepts("S3Uri", uri, into="InputDataConfig")
     assert api_model.matches_shape("S3Uri", uri) == handler
+
+
+# -- every limit the constructs use is the model's ------------------------------------------
+
+
+def _member(model, structure: str, member: str) -> dict[str, object]:
+    return dict(model.shape_for(structure).members[member].metadata)
+
+
+def _input_member(model, operation: str, member: str) -> dict[str, object]:
+    return dict(model.operation_model(operation).input_shape.members[member].metadata)
+
+
+def test_every_limit_the_constructs_use_is_botocores(botocore_model) -> None:
+    from comprehend_jobs import jobs, network
+
+    model = botocore_model
+    used = {
+        "network.MAX_SUBNETS": network.MAX_SUBNETS,
+        "network.MAX_SECURITY_GROUPS": network.MAX_SECURITY_GROUPS,
+        "jobs._JOB_NAME_MAX": jobs._JOB_NAME_MAX,
+        "jobs._TAG_KEY": jobs._TAG_KEY,
+        "jobs._TAG_VALUE": jobs._TAG_VALUE,
+        "jobs._TOPICS": jobs._TOPICS,
+        "jobs._EVENT_TYPES": jobs._EVENT_TYPES,
+        "jobs._MASK_CHARACTER": dict(model.shape_for(jobs._MASK_CHARACTER).metadata),
+    }
+    botocore_says = {
+        "network.MAX_SUBNETS": _member(model, "VpcConfig", "Subnets")["max"],
+        "network.MAX_SECURITY_GROUPS": _member(model, "VpcConfig", "SecurityGroupIds")["max"],
+        "jobs._JOB_NAME_MAX": model.shape_for("JobName").metadata["max"],
+        "jobs._TAG_KEY": _member(model, "Tag", "Key"),
+        "jobs._TAG_VALUE": _member(model, "Tag", "Value"),
+        "jobs._TOPICS": _input_member(model, "StartTopicsDetectionJob", "NumberOfTopics"),
+        "jobs._EVENT_TYPES": _input_member(model, "StartEventsDetectionJob", "TargetEventTypes"),
+        "jobs._MASK_CHARACTER": _member(model, "RedactionConfig", "MaskCharacter"),
+    }
+    assert used == botocore_says
+
+
+def test_no_limit_is_written_as_a_number() -> None:
+    # A module-level MAX_*/*_MAX/MIN_* written as a number would be a copy of the model
+    # that can drift; the ones listed are not in the model (a service quota, our own UI).
+    not_in_the_model = {
+        "jobs.py:MAX_TAGS",  # Comprehend's 50 tags per resource: a quota, not in the model.
+        "acknowledgments.py:MAX_KINDS",
+        "status.py:MAX_INTERVAL",
+        "formats.py:TABLE_MAX_WIDTH",
+    }
+    package = Path(__file__).resolve().parent.parent / "constructs" / "comprehend_jobs"
+    written = set()
+    for path in package.rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.target if isinstance(node, ast.AnnAssign) else None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            value = getattr(node, "value", None)
+            if (
+                isinstance(target, ast.Name)
+                and re.search(r"(^|_)(MAX|MIN)(_|$)", target.id)
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, int | float)
+            ):
+                written.add(f"{path.name}:{target.id}")
+    assert written == not_in_the_model

@@ -64,9 +64,11 @@ from comprehend_jobs._private import api_model
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks_under
 from comprehend_jobs.validation import Problems, bool_fix, construct_label
 
-#: What Comprehend's VpcConfig accepts.
-MAX_SUBNETS = 16
-MAX_SECURITY_GROUPS = 5
+#: What Comprehend's VpcConfig accepts (its list shapes' maximums in the API model).
+MAX_SUBNETS: int = api_model.shape_metadata(api_model.member_shape("VpcConfig", "Subnets"))["max"]
+MAX_SECURITY_GROUPS: int = api_model.shape_metadata(
+    api_model.member_shape("VpcConfig", "SecurityGroupIds")
+)["max"]
 #: The warning for job subnets whose route to S3 cannot be checked at synth.
 S3_ROUTE_WARNING = "comprehend-jobs:s3-route"
 #: An S3 service name written out (``com.amazonaws.<region>.s3``).
