@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The example app: the console's two custom flows, every console field a context key.
 
-- ``ComprehendEntityRecognition``: a custom entity recognition job (``-c recognizer_arn=``).
-- ``ComprehendClassification``: a custom classification job (``-c classifier_arn=``).
+- ``ComprehendEntityRecognition``: a custom entity recognition job (``-c recognizer_arn=``,
+  or ``-c flywheel_arn=`` with ``-c flywheel_model_type=ENTITY_RECOGNIZER``).
+- ``ComprehendClassification``: a custom classification job (``-c classifier_arn=``, or
+  ``-c flywheel_arn=`` with ``-c flywheel_model_type=DOCUMENT_CLASSIFIER``).
 
 The app makes the stacks it has models for. Each key is documented in ``CONTEXT_KEYS``
 and in the README's table; an unknown key of the app's own fails the synthesis naming
@@ -22,7 +24,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aws_cdk as cdk
 
@@ -35,7 +37,6 @@ from comprehend_jobs import (
     InputFormat,
     JobEncryption,
     JobNetwork,
-    JobStorage,
     PropValidationError,
 )
 from comprehend_jobs.compliance.packs import add_compliance_checks
@@ -62,6 +63,15 @@ CONTEXT_KEYS: dict[str, ContextKey] = {
         "document classifier ARN, arn:aws:comprehend:REGION:ACCOUNT:document-classifier/NAME"
         "[/version/V]",
         "no classification stack",
+    ),
+    "flywheel_arn": ContextKey(
+        "flywheel ARN, arn:aws:comprehend:REGION:ACCOUNT:flywheel/NAME (with "
+        "flywheel_model_type): its active model version runs in the flow of its model type",
+        "no flywheel",
+    ),
+    "flywheel_model_type": ContextKey(
+        "ENTITY_RECOGNIZER or DOCUMENT_CLASSIFIER, the flywheel's ModelType (with flywheel_arn)",
+        "none (required with flywheel_arn)",
     ),
     "example_models": ContextKey(
         "true or false",
@@ -136,6 +146,8 @@ class Flow:
     model_key: str
     samples: str
     job_suffix: str
+    #: The model type of a flywheel that runs in this flow (the API's ``ModelType``).
+    flywheel_model_type: Literal["ENTITY_RECOGNIZER", "DOCUMENT_CLASSIFIER"]
 
 
 FLOWS = (
@@ -145,6 +157,7 @@ FLOWS = (
         "recognizer_arn",
         "samples/entity-recognition",
         "entities",
+        "ENTITY_RECOGNIZER",
     ),
     Flow(
         "ComprehendClassification",
@@ -152,6 +165,7 @@ FLOWS = (
         "classifier_arn",
         "samples/classification",
         "classification",
+        "DOCUMENT_CLASSIFIER",
     ),
 )
 #: The placeholder model of each flow, in the stack's own partition, Region and account.
@@ -165,7 +179,10 @@ _PLACEHOLDERS = {
 class AppConfig:
     """The example app's settings, read from context (None: the key's default)."""
 
+    #: A flow's model key (``recognizer_arn``, ``classifier_arn``) -> its model's ARN.
     models: dict[str, str]
+    #: A flow's model key -> the flywheel that runs in that flow instead of a model.
+    flywheels: dict[str, str]
     example_models: bool
     input_s3_uri: str | None
     output_s3_uri: str | None
@@ -271,15 +288,18 @@ def read_config(node: Any, *, under_cli: bool | None = None) -> AppConfig:
         for flow in FLOWS
         if get(flow.model_key) is not None
     }
+    flywheels = _flywheels(get("flywheel_arn"), get("flywheel_model_type"), models)
     example = _flag("example_models", get("example_models") or False)
     if under_cli is None:
         under_cli = "CDK_CONTEXT_JSON" in os.environ
-    if not models and not example and under_cli:
+    if not models and not flywheels and not example and under_cli:
         raise ContextError(
             "no model to run: set -c recognizer_arn=arn:aws:comprehend:REGION:ACCOUNT:"
             "entity-recognizer/NAME and/or -c classifier_arn=arn:aws:comprehend:REGION:"
-            "ACCOUNT:document-classifier/NAME (-c example_models=true synthesizes "
-            "placeholders, which cannot be deployed)."
+            "ACCOUNT:document-classifier/NAME, or -c flywheel_arn=arn:aws:comprehend:REGION:"
+            "ACCOUNT:flywheel/NAME with -c flywheel_model_type=ENTITY_RECOGNIZER or "
+            "DOCUMENT_CLASSIFIER (-c example_models=true synthesizes placeholders, which "
+            "cannot be deployed)."
         )
     reader = None
     action = get("document_read_action")
@@ -322,7 +342,8 @@ def read_config(node: Any, *, under_cli: bool | None = None) -> AppConfig:
     tags = get("tags")
     return AppConfig(
         models=models,
-        example_models=not models,
+        flywheels=flywheels,
+        example_models=not models and not flywheels,
         input_s3_uri=optional_text("input_s3_uri"),
         output_s3_uri=optional_text("output_s3_uri"),
         input_documents=optional_text("input_documents"),
@@ -343,6 +364,29 @@ def read_config(node: Any, *, under_cli: bool | None = None) -> AppConfig:
         wait_for_completion=_flag("wait_for_completion", get("wait_for_completion") or False),
         rerun_token=None if get("rerun_token") is None else str(get("rerun_token")),
     )
+
+
+def _flywheels(arn: Any, model_type: Any, models: dict[str, str]) -> dict[str, str]:
+    """The flow a flywheel runs in (its model key -> the flywheel's ARN): the one of its
+    model type, which the ARN does not say."""
+    types: dict[str, Flow] = {flow.flywheel_model_type: flow for flow in FLOWS}
+    if arn is None:
+        if model_type is not None:
+            raise _error("flywheel_model_type", model_type, "; it needs flywheel_arn too")
+        return {}
+    if model_type is None:
+        raise ContextError(
+            "context key 'flywheel_model_type' is missing: a flywheel ARN does not say "
+            "whether it trains a recognizer or a classifier; set -c flywheel_model_type="
+            f"ENTITY_RECOGNIZER or DOCUMENT_CLASSIFIER (the flywheel's ModelType). {_HOW}"
+        )
+    flow = types[_choice("flywheel_model_type", model_type, list(types))]
+    if flow.model_key in models:
+        raise ContextError(
+            f"context keys {flow.model_key!r} and 'flywheel_arn' both name the model of "
+            f"{flow.stack_name}: one flow runs one model; drop one of them. {_HOW}"
+        )
+    return {flow.model_key: _text("flywheel_arn", arn)}
 
 
 def default_app() -> cdk.App:
@@ -378,7 +422,8 @@ def _flow_stack(app: cdk.App, config: AppConfig, flow: Flow, env: cdk.Environmen
         description=f"comprehend-jobs example: {flow.construct_id.lower()} job",
     )
     model = config.models.get(flow.model_key)
-    if model is None:
+    flywheel = config.flywheels.get(flow.model_key)
+    if model is None and flywheel is None:
         model = (
             f"arn:{cdk.Aws.PARTITION}:comprehend:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:"
             f"{_PLACEHOLDERS[flow.model_key]}"
@@ -391,15 +436,6 @@ def _flow_stack(app: cdk.App, config: AppConfig, flow: Flow, env: cdk.Environmen
             "Keys",
             existing_volume_key=config.volume_kms_key_id,
             existing_output_key=config.output_kms_key_id,
-        )
-    storage = None
-    if config.input_s3_uri or config.output_s3_uri:
-        storage = JobStorage.from_s3_uris(
-            stack,
-            "Storage",
-            input_s3_uri=config.input_s3_uri,
-            output_s3_uri=config.output_s3_uri,
-            encryption=encryption if isinstance(encryption, JobEncryption) else None,
         )
     vpc: JobNetwork | bool = config.vpc
     if config.vpc and config.subnet_ids and config.security_group_ids:
@@ -414,14 +450,15 @@ def _flow_stack(app: cdk.App, config: AppConfig, flow: Flow, env: cdk.Environmen
         # The app makes the input bucket: a job on an empty new bucket would find nothing.
         documents = flow.samples
     job_name = config.job_name
-    if job_name and len(config.models) > 1:
+    if job_name and len(config.models) + len(config.flywheels) > 1:
         job_name = f"{job_name}-{flow.job_suffix}"
     analysis = ComprehendAnalysis(
         stack,
         flow.construct_id,
         network=vpc,
         encryption=encryption,
-        storage=storage,
+        input_s3_uri=config.input_s3_uri,
+        output_s3_uri=config.output_s3_uri,
         input_documents=None if documents is None else str(ROOT / documents),
         input_format=config.input_format,
         document_reader=config.document_reader,
@@ -431,6 +468,8 @@ def _flow_stack(app: cdk.App, config: AppConfig, flow: Flow, env: cdk.Environmen
         rerun_token=config.rerun_token,
         recognizer_arn=model if flow.model_key == "recognizer_arn" else None,
         classifier_arn=model if flow.model_key == "classifier_arn" else None,
+        flywheel_arn=flywheel,
+        flywheel_model_type=None if flywheel is None else flow.flywheel_model_type,
     )
     cdk.CfnOutput(
         stack,
@@ -462,7 +501,7 @@ def build_app(app: cdk.App | None = None, *, compliance_checks: bool = True) -> 
         account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
     )
     for flow in FLOWS:
-        if config.example_models or flow.model_key in config.models:
+        if config.example_models or flow.model_key in {**config.models, **config.flywheels}:
             try:
                 _flow_stack(app, config, flow, env)
             except PropValidationError as error:

@@ -19,6 +19,7 @@ RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/claims
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/mail"
 VOLUME_KEY = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OUTPUT_ALIAS = "alias/claims-results"
+FLYWHEEL = "arn:aws:comprehend:us-east-1:111122223333:flywheel/claims"
 JOB = "Custom::ComprehendAnalysisJob"
 
 
@@ -158,6 +159,22 @@ def test_cdk_keys_are_not_the_apps_to_check() -> None:
             {"encryption": "false", "volume_kms_key_id": VOLUME_KEY},
             ["'volume_kms_key_id'", "encryption=false"],
         ),
+        (
+            {"flywheel_arn": FLYWHEEL},
+            ["'flywheel_model_type' is missing", "-c flywheel_model_type=ENTITY_RECOGNIZER"],
+        ),
+        (
+            {"flywheel_model_type": "ENTITY_RECOGNIZER"},
+            ["'flywheel_model_type'='ENTITY_RECOGNIZER'", "it needs flywheel_arn too"],
+        ),
+        (
+            {"flywheel_arn": FLYWHEEL, "flywheel_model_type": "RECOGNIZER"},
+            ["'flywheel_model_type'='RECOGNIZER'", "ENTITY_RECOGNIZER or DOCUMENT_CLASSIFIER"],
+        ),
+        (
+            {"flywheel_arn": FLYWHEEL, "flywheel_model_type": "ENTITY_RECOGNIZER"},
+            ["'recognizer_arn' and 'flywheel_arn' both name the model of", "drop one"],
+        ),
     ],
 )
 def test_bad_context_names_the_key_and_its_form(
@@ -167,6 +184,21 @@ def test_bad_context_names_the_key_and_its_form(
         read_config(cdk.App(context={**CONTEXT, "recognizer_arn": RECOGNIZER, **overrides}).node)
     for needle in needles:
         assert needle in str(raised.value)
+
+
+def test_a_flywheel_runs_in_the_flow_of_its_model_type(tmp_path: Path) -> None:
+    stacks = _synth(
+        tmp_path,
+        flywheel_arn=FLYWHEEL,
+        flywheel_model_type="DOCUMENT_CLASSIFIER",
+        input_s3_uri="s3://my-corp-data/mail/",
+        vpc="false",
+    )
+    assert list(stacks) == ["ComprehendClassification"]
+    request = _job(stacks["ComprehendClassification"])["Properties"]["Request"]
+    assert request["FlywheelArn"] == FLYWHEEL
+    assert "DocumentClassifierArn" not in request
+    assert request["InputDataConfig"]["S3Uri"] == "s3://my-corp-data/mail/"
 
 
 def test_a_malformed_model_arn_names_the_stack_and_prop(tmp_path: Path) -> None:
@@ -179,12 +211,14 @@ def test_a_malformed_model_arn_names_the_stack_and_prop(tmp_path: Path) -> None:
 
 def test_every_context_key_is_in_the_readme_table() -> None:
     readme = (ROOT / "README.md").read_text()
+    section = readme.split("### The example app's context keys", 1)[1].split("\n## ", 1)[0]
     rows = {
-        line.split("|")[1].strip().strip("`")
-        for line in readme.splitlines()
-        if line.startswith("| `")
+        cells[1].strip("` "): (cells[2].strip(), cells[3].strip())
+        for cells in (line.split("|") for line in section.splitlines())
+        if len(cells) == 5 and cells[1].strip().startswith("`")
     }
-    assert set(CONTEXT_KEYS) <= rows, sorted(set(CONTEXT_KEYS) - rows)
+    # Key for key, with the form and the default the app documents.
+    assert rows == {key: (spec.form, spec.default) for key, spec in CONTEXT_KEYS.items()}
 
 
 def test_the_samples_exist_for_both_flows() -> None:

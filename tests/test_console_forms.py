@@ -10,6 +10,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from nag_support import new_app
 
 from comprehend_jobs import (
+    ComprehendAnalysis,
     DataAccessRole,
     EntityRecognitionJob,
     JobNetwork,
@@ -53,6 +54,32 @@ def test_s3_uris_and_ids_reach_the_request_exactly() -> None:
     request = _request(stack)
     assert request["InputDataConfig"] == {"S3Uri": "s3://my-corp-data/claims/2026/"}
     assert request["OutputDataConfig"] == {"S3Uri": "s3://my-corp-results/comprehend/"}
+    assert request["VpcConfig"] == {"SecurityGroupIds": GROUPS, "Subnets": SUBNETS}
+    template = Template.from_stack(stack).to_json()
+    for kind in ("AWS::S3::Bucket", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup"):
+        assert _count(template, kind) == 0, kind
+
+
+def test_the_pattern_takes_the_console_forms_in_a_few_lines() -> None:
+    # What the console shows, as the pattern's props: no bucket, VPC or group is made.
+    stack = Stack(new_app(), "ConsolePattern", env=ENV)
+    ComprehendAnalysis(
+        stack,
+        "Claims",
+        recognizer_arn=RECOGNIZER,
+        input_s3_uri="s3://my-corp-data/claims/2026/",
+        output_s3_uri="s3://my-corp-results/comprehend/",
+        network=JobNetwork.from_ids(
+            stack,
+            "Network",
+            subnet_ids=SUBNETS,
+            security_group_ids=GROUPS,
+            s3_gateway_endpoint=False,
+        ),
+    )
+    request = _request(stack)
+    assert request["InputDataConfig"] == {"S3Uri": "s3://my-corp-data/claims/2026/"}
+    assert request["OutputDataConfig"]["S3Uri"] == "s3://my-corp-results/comprehend/"
     assert request["VpcConfig"] == {"SecurityGroupIds": GROUPS, "Subnets": SUBNETS}
     template = Template.from_stack(stack).to_json()
     for kind in ("AWS::S3::Bucket", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup"):
