@@ -25,12 +25,15 @@ from comprehend_jobs import DataAccessRole, EntityRecognitionJob, JobStorage
 #: The repository root, where app.py lives (the app-shaped stacks import from it).
 ROOT = Path(__file__).resolve().parent.parent
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/bench"
+#: The jobs read documents already in S3 (a job on a created, empty input bucket fails
+#: synth): the benchmark measures the jobs, not an upload of documents.
+DOCUMENTS = "s3://example-documents/input/"
 
 
 def jobs_stack(app: cdk.App, count: int, *, distinct_models: bool = False) -> cdk.Stack:
     """A stack with ``count`` entity recognition jobs over one storage and one role."""
     stack = cdk.Stack(app, f"Jobs{count}")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     for i in range(count):
         model = f"{RECOGNIZER}-{i}" if distinct_models else RECOGNIZER

@@ -11,10 +11,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
+from constructs import Construct, DependencyGroup, IDependable
 from nag_support import TEST_ENV, new_stack
 
 from comprehend_jobs import (
     DataAccessRole,
+    IDataAccessRole,
     JobEncryption,
     JobNetwork,
     JobStorage,
@@ -440,7 +442,9 @@ def test_foreign_volume_key_policy_names_the_handler_that_starts_the_job() -> No
     encryption = JobEncryption(
         stack, "Enc", existing_volume_key=FOREIGN_KEY_ARN, output_encryption=False
     )
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(
+        stack, "Storage", input_s3_uri="s3://example-documents/input/"
+    )
     role = DataAccessRole(stack, "Data", encryption=encryption, storage=storage)
     job = KeyPhrasesDetectionJob(stack, "Job", storage=storage, role=role, encryption=encryption)
     statements = key_policy_output(stack)[FOREIGN_KEY_ARN]
@@ -518,6 +522,82 @@ def test_from_role_arn_wraps_an_existing_role_and_drops_grants() -> None:
     assert role.grant_keys().principal_statements == []
     assert not [c for c in stack.node.find_all() if isinstance(c, iam.CfnManagedPolicy)]
     assert not [c for c in stack.node.find_all() if isinstance(c, iam.CfnPolicy)]
+
+
+def test_from_role_arn_is_an_idata_access_role_sharing_the_checks_and_the_output() -> None:
+    stack = new_stack(env=TEST_ENV)
+    role: IDataAccessRole = DataAccessRole.from_role_arn(
+        stack, "Data", "arn:aws:iam::111111111111:role/MyComprehendRole"
+    )
+    assert not isinstance(role, DataAccessRole)
+    storage = JobStorage.from_s3_uris(
+        stack, "Storage", input_s3_uri="s3://my-data/claims/", output_s3_uri="s3://my-out/x/"
+    )
+    assert role.grant_storage(storage).principal_statements == []
+    # The same prefix check as DataAccessRole's: one implementation of every grant.
+    with pytest.raises(PropValidationError, match="prefix='claims'"):
+        role.grant_read_input(storage.input_bucket, "claims")
+    with pytest.raises(PropValidationError, match="job_type='EntitiesDetection'"):
+        role.allow_job_type("EntitiesDetection")  # type: ignore[arg-type]
+    # A foreign key's owner must allow the brought role too: the statements are emitted.
+    encryption = JobEncryption(
+        stack, "Enc", existing_volume_key=FOREIGN_KEY_ARN, output_encryption=False
+    )
+    assert role.grant_keys(encryption).principal_statements == []
+    assert key_policy_output(stack)[FOREIGN_KEY_ARN][0] == {
+        "Sid": "AllowComprehendDataAccessRole",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111111111111:role/MyComprehendRole"},
+        "Action": ["kms:CreateGrant"],
+        "Resource": "*",
+    }
+
+
+def test_a_storage_of_your_own_is_granted_like_a_job_storage() -> None:
+    stack = new_stack(env=TEST_ENV)
+    lake = s3.Bucket.from_bucket_name(stack, "Lake", "my-lake")
+
+    class LakeStorage(Construct):
+        """Not a JobStorage: only the members of IJobStorage."""
+
+        input_bucket = output_bucket = lake
+        input_prefix, output_prefix = "docs/", "results/"
+        input_s3_uri, output_s3_uri = "s3://my-lake/docs/", "s3://my-lake/results/"
+        input_bucket_key_ref = None
+        creates_input_bucket = False
+        input_documents_fingerprint = None
+
+        @property
+        def input_documents_uploaded(self) -> IDependable:
+            return DependencyGroup()
+
+        def add_input_documents(self, documents: Any) -> Any:
+            raise NotImplementedError
+
+    DataAccessRole(
+        stack, "Data", storage=LakeStorage(stack, "Lake2"), job_types=[ENTITIES_DETECTION]
+    )
+    resources = [s["Resource"] for s in policy_document(stack)["Statement"]]
+    assert "arn:aws:s3:::my-lake/docs/*" in json.dumps(resources)
+    assert "arn:aws:s3:::my-lake/results/*" in json.dumps(resources)
+
+
+def test_an_object_missing_members_of_the_interface_is_named() -> None:
+    stack = new_stack(env=TEST_ENV)
+
+    class HalfStorage:
+        input_s3_uri = "s3://my-lake/docs/"
+        output_s3_uri = "s3://my-lake/results/"
+
+    with pytest.raises(PropValidationError) as raised:
+        DataAccessRole(stack, "Data", storage=HalfStorage())  # type: ignore[arg-type]
+    (problem,) = raised.value.problems
+    assert problem.startswith(
+        "storage=<a HalfStorage> is not valid: an IJobStorage (this object lacks "
+        "add_input_documents, creates_input_bucket, input_bucket, input_bucket_key_ref, "
+        "input_documents_fingerprint, input_documents_uploaded, input_prefix, node, "
+        "output_bucket, output_prefix). Fix: "
+    )
 
 
 @pytest.mark.parametrize(

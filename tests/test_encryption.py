@@ -245,10 +245,17 @@ def test_same_foreign_key_for_both_uses_gives_one_merged_statement() -> None:
     enc = JobEncryption(
         stack, "Enc", existing_volume_key=FOREIGN_KEY_ARN, existing_output_key=FOREIGN_KEY_ARN
     )
-    statement = enc.cross_account_key_policy_statement("arn:aws:iam::111111111111:role/r")
-    assert statement is not None
-    assert statement["Action"] == ["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"]
-    assert len(enc.cross_account_key_policy_statements("r")) == 1
+    assert enc.cross_account_key_policy_statements("arn:aws:iam::111111111111:role/r") == {
+        FOREIGN_KEY_ARN: [
+            {
+                "Sid": "AllowComprehendDataAccessRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111111111111:role/r"},
+                "Action": ["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+            }
+        ]
+    }
     (both,) = enc.cross_account_key_policy_statements("r", caller_role_arn="c").values()
     assert [s["Sid"] for s in both] == [
         "AllowComprehendDataAccessRole",

@@ -4,7 +4,9 @@ shared provider for many jobs, the caller's IAM, dependencies and attributes."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +15,11 @@ from aws_cdk.assertions import Annotations, Match, Template
 from nag_support import new_app
 
 from comprehend_jobs import (
+    AnalysisJob,
     DataAccessRole,
     DocumentClassificationJob,
     DocumentReader,
+    DominantLanguageDetectionJob,
     EntityRecognitionJob,
     EventsDetectionJob,
     InputFormat,
@@ -23,14 +27,31 @@ from comprehend_jobs import (
     JobNetwork,
     JobStorage,
     KeyPhrasesDetectionJob,
+    PiiEntitiesDetectionJob,
+    PropValidationError,
+    SentimentDetectionJob,
+    TargetedSentimentDetectionJob,
     TopicsDetectionJob,
 )
 from comprehend_jobs.job_types import JOB_TYPES, KEY_PHRASES_DETECTION
-from comprehend_jobs.jobs import AnalysisJob
 
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets/version/v2"
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
 JOB_TYPE = "Custom::ComprehendAnalysisJob"
+#: Documents already in S3: a job on them needs no upload.
+DOCUMENTS = "s3://example-documents/input/"
+SAMPLES = str(Path(__file__).resolve().parent.parent / "samples" / "entity-recognition")
+JOB_CLASSES = (
+    EntityRecognitionJob,
+    DocumentClassificationJob,
+    DominantLanguageDetectionJob,
+    KeyPhrasesDetectionJob,
+    SentimentDetectionJob,
+    TargetedSentimentDetectionJob,
+    PiiEntitiesDetectionJob,
+    TopicsDetectionJob,
+    EventsDetectionJob,
+)
 
 
 def _jobs_by_path(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -60,7 +81,9 @@ def seed_flows() -> dict[str, Any]:
     app = new_app()
     stack = Stack(app, "SeedFlows")
     encryption = JobEncryption(stack, "Encryption")
-    storage = JobStorage(stack, "Storage", encryption=encryption)
+    storage = JobStorage.from_s3_uris(
+        stack, "Storage", input_s3_uri=DOCUMENTS, encryption=encryption
+    )
     network = JobNetwork(stack, "Network")
     secure_role = DataAccessRole(
         stack, "SecureRole", storage=storage, encryption=encryption, network=network
@@ -174,7 +197,7 @@ def test_input_and_output_uris_point_at_the_storage_prefixes(seed_flows: dict[st
     storage = stack.node.find_child("Storage")
     assert request["InputDataConfig"]["S3Uri"] == stack.resolve(storage.input_s3_uri)
     assert request["OutputDataConfig"]["S3Uri"] == stack.resolve(storage.output_s3_uri)
-    assert json.dumps(request["InputDataConfig"]["S3Uri"]).endswith('"/input/"]]}')
+    assert request["InputDataConfig"]["S3Uri"] == DOCUMENTS
     assert json.dumps(request["OutputDataConfig"]["S3Uri"]).endswith('"/output/"]]}')
 
 
@@ -358,7 +381,7 @@ def test_trust_policy_lists_the_job_types_that_use_the_role(seed_flows: dict[str
 def test_attributes_read_the_custom_resource() -> None:
     app = new_app()
     stack = Stack(app, "Attributes")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     waiting = EntityRecognitionJob(
         stack,
@@ -376,7 +399,16 @@ def test_attributes_read_the_custom_resource() -> None:
     assert stack.resolve(waiting.job_arn) == {"Fn::GetAtt": [logical_id, "JobArn"]}
     assert stack.resolve(waiting.job_status_at_deploy) == {"Fn::GetAtt": [logical_id, "JobStatus"]}
     assert stack.resolve(waiting.output_s3_uri) == {"Fn::GetAtt": [logical_id, "OutputS3Uri"]}
-    assert quick.output_s3_uri is None
+    # Typed str: a job the deployment does not wait for has none, and says where to look.
+    with pytest.raises(AttributeError) as raised:
+        _ = quick.output_s3_uri
+    assert str(raised.value) == (
+        "EntityRecognitionJob at 'Attributes/Quick' has no output_s3_uri: the deployment "
+        "does not wait for this job (wait_for_completion=False), and Comprehend names the "
+        "job's output folder only once it runs. Fix: pass wait_for_completion=True, or read "
+        "the location the job writes under from the storage (job.storage.output_s3_uri)."
+    )
+    assert not hasattr(quick, "output_s3_uri")
     template = Template.from_stack(stack).to_json()
     tokens = {json.dumps(r["Properties"]["ServiceToken"]) for r in _jobs_by_path(template).values()}
     # A waiting and a non-waiting job: one provider (see tests/test_service_token.py).
@@ -396,7 +428,7 @@ def test_attributes_read_the_custom_resource() -> None:
 def _count_resources(jobs: int) -> int:
     app = new_app()
     stack = Stack(app, "Count")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     for i in range(jobs):
         TopicsDetectionJob(stack, f"Job{i}", storage=storage, role=role)
@@ -410,7 +442,7 @@ def test_each_extra_job_adds_exactly_one_resource() -> None:
 def test_hundred_jobs_with_a_model_each_fit_the_policy_limits() -> None:
     app = new_app()
     stack = Stack(app, "Hundred")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     for i in range(100):
         EntityRecognitionJob(
@@ -453,7 +485,7 @@ def _closed_type_warnings(stack: Stack) -> dict[str, str]:
 
 def test_topics_and_events_jobs_warn_that_they_are_closed_to_new_customers() -> None:
     stack = Stack(new_app(), "Closed")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     TopicsDetectionJob(stack, "Topics", storage=storage, role=role)
     EventsDetectionJob(
@@ -474,18 +506,14 @@ def test_topics_and_events_jobs_warn_that_they_are_closed_to_new_customers() -> 
 
 def test_the_job_type_table_flag_drives_the_closed_type_warning() -> None:
     stack = Stack(new_app(), "Flag")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
-    closed = dataclasses.replace(KEY_PHRASES_DETECTION, closed_to_new_customers=True)
-    AnalysisJob(stack, "Closed", job_type=closed, storage=storage, role=role, language_code="en")
-    AnalysisJob(
-        stack,
-        "Open",
-        job_type=KEY_PHRASES_DETECTION,
-        storage=storage,
-        role=role,
-        language_code="en",
-    )
+
+    class ClosedKeyPhrasesJob(KeyPhrasesDetectionJob):
+        job_type = dataclasses.replace(KEY_PHRASES_DETECTION, closed_to_new_customers=True)
+
+    ClosedKeyPhrasesJob(stack, "Closed", storage=storage, role=role)
+    KeyPhrasesDetectionJob(stack, "Open", storage=storage, role=role)
     assert list(_closed_type_warnings(stack)) == ["/Flag/Closed"]
     assert {t.stem for t in JOB_TYPES.values() if t.closed_to_new_customers} == {
         "EventsDetection",
@@ -522,3 +550,144 @@ def test_all_job_types_example_starts_topics_and_events_only_when_told(
     assert _closed_type_warnings(stack) == {}
     # The compliance suites synthesize the example with all nine.
     assert EXAMPLE_CONTEXT["all_job_types"] == {"closed_job_types": True}
+
+
+# -- the public signatures: user props only ------------------------------------------------
+
+PLUMBING = {"job_type", "model_source", "type_fields", "problems", "model_prop"}
+
+
+@pytest.mark.parametrize("cls", [AnalysisJob, *JOB_CLASSES], ids=lambda c: c.__name__)
+def test_job_classes_show_only_user_props(cls: type[AnalysisJob]) -> None:
+    parameters = inspect.signature(cls.__init__).parameters
+    assert PLUMBING.isdisjoint(parameters)
+    # The common props arrive as **props: Unpack[JobProps].
+    assert str(parameters["props"].annotation) == "Unpack[JobProps]"
+
+
+def test_a_subclass_that_sets_a_job_type_starts_it_with_the_common_props() -> None:
+    stack = Stack(new_app(), "Own")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
+    role = DataAccessRole(stack, "Role", storage=storage)
+
+    class LanguageJob(AnalysisJob):
+        job_type = JOB_TYPES["DominantLanguageDetection"]
+
+    job = LanguageJob(stack, "Languages", storage=storage, role=role)
+    assert isinstance(job, AnalysisJob)
+    (resource,) = _jobs_by_path(Template.from_stack(stack).to_json()).values()
+    assert resource["Properties"]["JobType"] == "DominantLanguageDetection"
+
+
+def test_analysis_job_itself_names_the_classes_to_use() -> None:
+    stack = Stack(new_app(), "Base")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
+    role = DataAccessRole(stack, "Role", storage=storage)
+    with pytest.raises(TypeError, match="AnalysisJob sets no job_type: AnalysisJob is the base"):
+        AnalysisJob(stack, "Job", storage=storage, role=role)
+
+
+def test_every_job_of_the_example_is_an_analysis_job() -> None:
+    from examples import all_job_types
+
+    stack = Stack(new_app(), "Every")
+    stack.node.set_context("closed_job_types", True)
+    all_job_types.build(stack)
+    jobs = [c for c in stack.node.find_all() if isinstance(c, AnalysisJob)]
+    assert sorted(type(j).__name__ for j in jobs) == sorted(c.__name__ for c in JOB_CLASSES)
+
+
+# -- storage and role are required props -----------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", JOB_CLASSES, ids=lambda c: c.__name__)
+def test_storage_and_role_left_out_are_prop_errors_not_type_errors(
+    cls: type[AnalysisJob],
+) -> None:
+    stack = Stack(new_app(), "Missing")
+    extra: dict[str, Any] = {
+        EntityRecognitionJob: {"recognizer_arn": RECOGNIZER},
+        DocumentClassificationJob: {"classifier_arn": CLASSIFIER},
+        EventsDetectionJob: {"target_event_types": ["BANKRUPTCY"]},
+    }.get(cls, {})
+    with pytest.raises(PropValidationError) as raised:
+        cls(stack, "Job", **extra)
+    assert raised.value.problems == [
+        "storage=None is not valid: an IJobStorage (required). Fix: pass "
+        "storage=JobStorage(...) (buckets it makes, with input_documents=) or "
+        "storage=JobStorage.from_s3_uris(...) (where your documents are)",
+        "role=None is not valid: an IDataAccessRole (required). Fix: pass "
+        "role=DataAccessRole(...) or role=DataAccessRole.from_role_arn(...)",
+    ]
+    assert stack.node.children == []
+
+
+# -- no doomed job: documents go with a created input bucket ----------------------------------
+
+DOOMED = (
+    "storage=<a JobStorage at 'Doomed/Storage'> is not valid: its input location is a "
+    "bucket this library creates in this deployment and leaves empty, so the job would "
+    "start on no documents and end with no results (documents put there later are never "
+    "analysed). Fix: give the storage the documents to upload before the job starts: "
+    "JobStorage(..., input_documents='path/to/folder') or "
+    "storage.add_input_documents('path/to/folder'); or, for documents already in S3, use "
+    "JobStorage.from_s3_uris(scope, 'Storage', input_s3_uri='s3://your-bucket/your/prefix/')"
+)
+
+
+def test_a_job_on_a_created_empty_input_bucket_fails_synth_naming_storage() -> None:
+    stack = Stack(new_app(), "Doomed")
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Role", storage=storage)
+    KeyPhrasesDetectionJob(stack, "Phrases", storage=storage, role=role)
+    SentimentDetectionJob(stack, "Sentiment", storage=storage, role=role)
+    with pytest.raises(RuntimeError) as raised:
+        Template.from_stack(stack)
+    # One error per storage, on its first job, naming the others.
+    lines = [line.strip() for line in str(raised.value).splitlines() if "Doomed/" in line]
+    assert lines == [
+        "[Doomed/Phrases] KeyPhrasesDetectionJob Doomed/Phrases (also the storage of "
+        f"Doomed/Sentiment): {DOOMED}"
+    ]
+
+
+def test_documents_added_after_the_job_count_and_the_job_waits_for_them() -> None:
+    stack = Stack(new_app(), "Later")
+    storage = JobStorage(stack, "Storage")
+    role = DataAccessRole(stack, "Role", storage=storage)
+    EntityRecognitionJob(
+        stack, "Tickets", recognizer_arn=RECOGNIZER, storage=storage, role=role, rerun_token="3"
+    )
+    upload = storage.add_input_documents(SAMPLES)
+    assert storage.input_upload is upload
+    template = Template.from_stack(stack).to_json()
+    (upload_id,) = [
+        lid
+        for lid, r in template["Resources"].items()
+        if r["Type"] == "Custom::CDKBucketDeployment"
+    ]
+    job = _job(template, "Tickets")
+    assert upload_id in job["DependsOn"]
+    # The given token and the documents' object keys (content hashes): a new or changed
+    # document changes it, and a changed RerunToken starts a new job.
+    assert job["Properties"]["RerunToken"] == {
+        "Fn::Join": [
+            "|",
+            ["3", {"Fn::Join": [",", {"Fn::GetAtt": [upload_id, "SourceObjectKeys"]}]}],
+        ]
+    }
+    upload_properties = template["Resources"][upload_id]["Properties"]
+    assert upload_properties["DestinationBucketKeyPrefix"] == "input/"
+    # Nothing else under the prefix is touched, and nothing is deleted with the stack.
+    assert upload_properties["Prune"] is False
+    assert upload_properties["RetainOnDelete"] is True
+
+
+def test_a_job_on_brought_documents_has_no_upload_and_no_rerun_token() -> None:
+    stack = Stack(new_app(), "Brought")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
+    role = DataAccessRole(stack, "Role", storage=storage)
+    KeyPhrasesDetectionJob(stack, "Phrases", storage=storage, role=role)
+    template = Template.from_stack(stack).to_json()
+    assert "RerunToken" not in _job(template, "Phrases")["Properties"]
+    assert not [r for r in template["Resources"].values() if r["Type"].startswith("Custom::CDK")]

@@ -18,6 +18,7 @@ from comprehend_jobs import (
     EventsDetectionJob,
     JobNetwork,
     JobStorage,
+    KeyPhrasesDetectionJob,
     PiiEntitiesDetectionJob,
     PiiRedaction,
     PropValidationError,
@@ -29,13 +30,15 @@ from comprehend_jobs import (
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/routing"
 FLYWHEEL = "arn:aws:comprehend:us-east-1:111122223333:flywheel/wheel"
+#: Documents already in S3 (a job on a created, empty input bucket fails synth).
+DOCUMENTS = "s3://example-documents/input/"
 
 
 @pytest.fixture(scope="module")
 def parts() -> dict[str, Any]:
     app = new_app()
     stack = Stack(app, "Validation", env=Environment(account="111122223333", region="us-east-1"))
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     return {
         "stack": stack,
         "storage": storage,
@@ -257,7 +260,10 @@ CASES: list[tuple[str, Callable[..., Any], dict[str, Any], list[str]]] = [
         "lowercase event type",
         EventsDetectionJob,
         {"target_event_types": ["bankruptcy"]},
-        ["target_event_types='bankruptcy'", "A-Z and _"],
+        [
+            "target_event_types='bankruptcy'",
+            "names of 1-40 characters matching [A-Z_]* (the API's EventTypeString)",
+        ],
     ),
 ]
 
@@ -320,7 +326,7 @@ def test_a_model_region_in_an_env_agnostic_stack_is_a_warning() -> None:
     from aws_cdk.assertions import Annotations, Match
 
     stack = Stack(new_app(), "Agnostic")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     EntityRecognitionJob(
         stack,
         "Job",
@@ -348,3 +354,130 @@ def test_every_suggested_job_name_is_valid() -> None:
         assert problem is not None, bad
         suggested = problem[1].split("job_name=", 1)[1]
         assert api_model.is_valid_job_name(ast.literal_eval(suggested)), (bad, suggested)
+
+
+# -- the limits are botocore's: each boundary, read with botocore's own loader ---------------
+
+
+def _botocore_shape(structure: str, *members: str) -> Any:
+    import botocore.session
+
+    shape = botocore.session.get_session().get_service_model("comprehend").shape_for(structure)
+    for member in members:
+        shape = shape.members[member] if member != "[]" else shape.member
+    return shape
+
+
+def _limit_cases() -> list[tuple[str, Callable[..., Any], dict[str, Any], dict[str, Any], str]]:
+    """(limit, job class, props at the model's limit, props one past it, prop named)."""
+    topics = _botocore_shape("StartTopicsDetectionJobRequest", "NumberOfTopics").metadata
+    event = _botocore_shape("StartEventsDetectionJobRequest", "TargetEventTypes", "[]").metadata
+    tag_key = _botocore_shape("Tag", "Key").metadata
+    tag_value = _botocore_shape("Tag", "Value").metadata
+    name = _botocore_shape("StartEntitiesDetectionJobRequest", "JobName").metadata
+    model = _botocore_shape("StartEntitiesDetectionJobRequest", "EntityRecognizerArn").metadata
+    mask = _botocore_shape("RedactionConfig", "MaskCharacter").metadata
+    # A recognizer ARN of exactly n characters.
+    arn = f"{RECOGNIZER}-"
+
+    def arn_of(n: int) -> str:
+        return arn + "x" * (n - len(arn))
+
+    return [
+        (
+            "NumberOfTopics max",
+            TopicsDetectionJob,
+            {"number_of_topics": topics["max"]},
+            {"number_of_topics": topics["max"] + 1},
+            "number_of_topics",
+        ),
+        (
+            "NumberOfTopics min",
+            TopicsDetectionJob,
+            {"number_of_topics": topics["min"]},
+            {"number_of_topics": topics["min"] - 1},
+            "number_of_topics",
+        ),
+        (
+            "EventTypeString max",
+            EventsDetectionJob,
+            {"target_event_types": ["A" * event["max"]]},
+            {"target_event_types": ["A" * (event["max"] + 1)]},
+            "target_event_types",
+        ),
+        (
+            "EventTypeString pattern",
+            EventsDetectionJob,
+            {"target_event_types": ["MERGER_AND_ACQUISITION"]},
+            {"target_event_types": ["MERGER-AND-ACQUISITION"]},
+            "target_event_types",
+        ),
+        (
+            "TagKey max",
+            KeyPhrasesDetectionJob,
+            {"tags": {"k" * tag_key["max"]: "v"}},
+            {"tags": {"k" * (tag_key["max"] + 1): "v"}},
+            "tags",
+        ),
+        (
+            "TagValue max",
+            KeyPhrasesDetectionJob,
+            {"tags": {"k": "v" * tag_value["max"]}},
+            {"tags": {"k": "v" * (tag_value["max"] + 1)}},
+            "tags",
+        ),
+        (
+            "JobName max",
+            KeyPhrasesDetectionJob,
+            {"job_name": "j" * name["max"]},
+            {"job_name": "j" * (name["max"] + 1)},
+            "job_name",
+        ),
+        (
+            "EntityRecognizerArn max",
+            EntityRecognitionJob,
+            {"recognizer_arn": arn_of(model["max"])},
+            {"recognizer_arn": arn_of(model["max"] + 1)},
+            "recognizer_arn",
+        ),
+        (
+            "MaskCharacter pattern",
+            PiiEntitiesDetectionJob,
+            {"mode": "ONLY_REDACTION", "redaction": PiiRedaction(mask_character="#")},
+            {"mode": "ONLY_REDACTION", "redaction": PiiRedaction(mask_character="~")},
+            "redaction.mask_character",
+        ),
+        (
+            "MaskCharacter max",
+            PiiEntitiesDetectionJob,
+            {"mode": "ONLY_REDACTION", "redaction": PiiRedaction(mask_character="*")},
+            {
+                "mode": "ONLY_REDACTION",
+                "redaction": PiiRedaction(mask_character="*" * (mask["max"] + 1)),
+            },
+            "redaction.mask_character",
+        ),
+    ]
+
+
+LIMITS = _limit_cases()
+
+
+@pytest.mark.parametrize(
+    ("limit", "job_class", "at_limit", "past_limit", "prop"), LIMITS, ids=[c[0] for c in LIMITS]
+)
+def test_each_limit_is_the_models(
+    parts: dict[str, Any],
+    limit: str,
+    job_class: Callable[..., Any],
+    at_limit: dict[str, Any],
+    past_limit: dict[str, Any],
+    prop: str,
+) -> None:
+    stack, common = parts["stack"], {"storage": parts["storage"], "role": parts["role"]}
+    job_id = f"Limit{LIMITS.index(next(c for c in LIMITS if c[0] == limit))}"
+    job_class(stack, job_id, **common, **at_limit)
+    with pytest.raises(PropValidationError) as raised:
+        job_class(stack, f"{job_id}Past", **common, **past_limit)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"{prop}=")

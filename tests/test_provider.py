@@ -36,6 +36,8 @@ IS_COMPLETE = "ComprehendJobsHandlerIsComplete4E987E9A"
 #: The one provider of every stack, waiting jobs or not (its roles and logs sit under the
 #: handler).
 PROVIDER = "ComprehendJobsHandlerComprehendJobsProvider"
+#: Documents already in S3: a job on a created, empty input bucket would fail synth.
+DOCUMENTS = "s3://example-documents/input/"
 
 
 def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
@@ -82,7 +84,7 @@ def _write_logs(template: dict[str, Any], provider: str) -> dict[str, Any]:
 
 
 def _storage_and_role(stack: Stack) -> tuple[JobStorage, DataAccessRole]:
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     return storage, DataAccessRole(stack, "DataAccessRole", storage=storage)
 
 

@@ -33,6 +33,8 @@ MODEL = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/scale"
 ROLE = "arn:aws:iam::111122223333:role/DataAccess"
 #: What the jsii process provider sends to Node: each one a round trip.
 _ROUND_TRIPS = ("create", "get", "sget", "set", "sset", "invoke", "sinvoke", "begin", "complete")
+#: Documents already in S3: a job on a created, empty input bucket would fail synth.
+DOCUMENTS = "s3://example-documents/input/"
 
 
 def _pattern(job_type: JobType) -> str:
@@ -92,7 +94,7 @@ def kernel_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
 def _register_jobs(jobs: int, kernel_calls: list[int]) -> dict[str, list[int]]:
     """Per registration: ``is_token`` calls and jsii calls inside ``JobHandler.register``."""
     stack = Stack(new_app(), f"Scale{jobs}")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     handler = JobHandler.of(stack)
     is_token_calls = [0]
@@ -143,7 +145,7 @@ def test_registration_cost_does_not_grow_with_the_jobs_before_it(
 
 def _synth(jobs: int) -> dict[str, Any]:
     stack = Stack(new_app(), f"Models{jobs}")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     for i in range(jobs):
         EntityRecognitionJob(

@@ -24,11 +24,13 @@ from comprehend_jobs import (
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
 CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/mail"
 JOB = "Custom::ComprehendAnalysisJob"
+#: Documents already in S3: a job on a created, empty input bucket would fail synth.
+DOCUMENTS = "s3://example-documents/input/"
 
 
 def _template(*, entities_wait: bool, classification_wait: bool) -> dict[str, Any]:
     stack = Stack(new_app(), "Jobs")
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
     EntityRecognitionJob(
         stack,

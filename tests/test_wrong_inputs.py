@@ -47,6 +47,8 @@ KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY_ID}"
 FAR_KEY_ARN = KEY_ARN.replace("us-east-1", "eu-west-1")
 DETECT = "TEXTRACT_DETECT_DOCUMENT_TEXT"
+#: Documents already in S3: a job on a created, empty input bucket would fail synth.
+DOCUMENTS = "s3://example-documents/input/"
 
 
 class Case(NamedTuple):
@@ -720,7 +722,7 @@ CASES: list[Case] = [
 def parts() -> dict[str, Any]:
     app = new_app()
     stack = Stack(app, "Wrong", env=ENV)
-    storage = JobStorage(stack, "Storage")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     vpc = ec2.Vpc.from_vpc_attributes(
         stack,
         "Vpc",

@@ -316,12 +316,6 @@ class JobEncryption(Construct):
                 )
         return statements
 
-    def cross_account_key_policy_statement(self, role_arn: str) -> dict[str, Any] | None:
-        """The DataAccessRole's statement for the first foreign key (volume, then output),
-        or None."""
-        statements = self.cross_account_key_policy_statements(role_arn)
-        return next((s[0] for s in statements.values()), None)
-
 
 def _key_policy_statement(sid: str, principal_arn: str, actions: list[str]) -> dict[str, Any]:
     """One key-policy statement allowing ``principal_arn`` ``actions`` on the key."""

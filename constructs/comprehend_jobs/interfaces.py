@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_s3 as s3
@@ -48,11 +47,6 @@ class IJobEncryption(Protocol):
         ...
 
     @property
-    def volume_key(self) -> kms.IKey | None:
-        """The volume key as a CDK object; None when there is none or it is a string."""
-        ...
-
-    @property
     def output_key(self) -> kms.IKey | None:
         """The output key as a CDK object; None when there is none or it is a string."""
         ...
@@ -72,16 +66,6 @@ class IJobEncryption(Protocol):
         """The volume key's ARN, for IAM."""
         ...
 
-    @property
-    def output_key_arn(self) -> str | None:
-        """The output key's ARN, for IAM; None for an alias (its key is unknown at synth)."""
-        ...
-
-    @property
-    def cross_account(self) -> bool:
-        """True when a key is, or may be, owned by another account."""
-        ...
-
     def cross_account_key_policy_statements(
         self, role_arn: str, *, caller_role_arn: str | None = None
     ) -> dict[str, list[dict[str, Any]]]:
@@ -96,21 +80,6 @@ class IJobNetwork(Protocol):
     @property
     def node(self) -> Node:
         """The construct tree node."""
-        ...
-
-    @property
-    def vpc(self) -> ec2.IVpc | None:
-        """The jobs' VPC; None when only subnets and security groups are known."""
-        ...
-
-    @property
-    def subnets(self) -> Sequence[ec2.ISubnet]:
-        """The job subnets."""
-        ...
-
-    @property
-    def security_groups(self) -> Sequence[ec2.ISecurityGroup]:
-        """The job security groups."""
         ...
 
     @property

@@ -297,8 +297,13 @@ class _JobBase(Construct):
         self.resource.node.add_dependency(role.policy_dependable)
         self.resource.node.add_dependency(provider.handler)
         self.resource.node.add_dependency(storage.input_documents_uploaded)
-        # No doomed job: checked at synth, so documents added after the job count.
-        self.node.add_validation(_InputDocumentsValidation(self, storage))
+        # No doomed job: checked at synth, so documents added after the job count; once
+        # per storage, on its first job, naming every job that shares it.
+        check = provider.input_checks.get(storage.node.path)
+        if check is None:
+            check = provider.input_checks[storage.node.path] = _InputDocumentsCheck(storage)
+            self.node.add_validation(check)
+        check.jobs.append(self)
 
         #: The job's ID (``JobId``), known after deployment.
         self.job_id = self.resource.get_att_string("JobId")
@@ -823,21 +828,26 @@ class _RerunToken:
 
 
 @jsii.implements(IValidation)
-class _InputDocumentsValidation:
-    """No doomed job: fails synth when the job's input location is a bucket made in this
+class _InputDocumentsCheck:
+    """No doomed job: fails synth when the jobs' input location is a bucket made in this
     deployment with nothing uploaded into it. A job started there would find no documents
     and end with no results, and nothing put there after the deployment is ever analysed."""
 
-    def __init__(self, job: _JobBase, storage: IJobStorage) -> None:
-        self._job = job
+    def __init__(self, storage: IJobStorage) -> None:
         self._storage = storage
+        #: The jobs on this storage, in the order they were made.
+        self.jobs: list[_JobBase] = []
 
     def validate(self) -> list[str]:
         storage = self._storage
         if not storage.creates_input_bucket or storage.input_documents_fingerprint is not None:
             return []
+        first, others = self.jobs[0], self.jobs[1:]
+        named = ", ".join(job.node.path for job in others[:3])
+        more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        shared = f" (also the storage of {named}{more})" if others else ""
         return [
-            f"{type(self._job).__name__} {self._job.node.path}: "
+            f"{type(first).__name__} {first.node.path}{shared}: "
             + describe_problem(
                 "storage",
                 storage,

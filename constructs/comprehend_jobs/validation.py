@@ -140,11 +140,6 @@ class Problems:
         self._construct = construct
         self._problems: list[str] = []
 
-    @property
-    def construct(self) -> str:
-        """How the errors name the construct."""
-        return self._construct
-
     def add(self, prop: str, value: Any, allowed: str, fix: str) -> None:
         """Record one problem with ``prop``."""
         self._problems.append(describe_problem(prop, value, allowed, fix))

@@ -9,6 +9,8 @@ their two jobs are started only when the context says the account may still use 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aws_cdk import Annotations, Stack
 
 from comprehend_jobs import (
@@ -31,6 +33,8 @@ from comprehend_jobs import (
 )
 
 ACCOUNT_MODELS = "arn:aws:comprehend:us-east-1:111122223333"
+#: The documents every job reads: uploaded to the new input bucket before the jobs start.
+DOCUMENTS = str(Path(__file__).resolve().parent / "documents")
 
 
 def build(stack: Stack) -> None:
@@ -38,7 +42,8 @@ def build(stack: Stack) -> None:
     and events jobs); PII and events jobs run outside the VPC (their APIs take no VPC
     settings)."""
     encryption = JobEncryption(stack, "Keys")
-    storage = JobStorage(stack, "Storage", encryption=encryption)
+    # The documents are uploaded into the new input bucket before the jobs start.
+    storage = JobStorage(stack, "Storage", encryption=encryption, input_documents=DOCUMENTS)
     network = JobNetwork(stack, "Network")
     role = DataAccessRole(
         stack, "DataAccessRole", storage=storage, encryption=encryption, network=network

@@ -26,5 +26,4 @@ def build(stack: Stack) -> None:
         wait_for_completion=True,
     )
     # Only a waiting job knows where its results are (Describe*Job, once it has ended).
-    assert analysis.job.output_s3_uri is not None
     CfnOutput(stack, "ResultsS3Uri", value=analysis.job.output_s3_uri)

@@ -399,6 +399,9 @@ class JobProvider(Construct):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         self.handler = JobHandler.of(self)
+        #: The jobs' synth check of each storage's input (by the storage's construct
+        #: path): one check, and one error, however many jobs of the stack share it.
+        self.input_checks: dict[str, Any] = {}
         framework_logs = self.handler.log_group(f"{id}FrameworkLogs")
         on_event_role_id = f"{id}OnEventRole"
         on_event_role = self.handler.framework_role(on_event_role_id)
