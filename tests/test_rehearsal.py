@@ -63,7 +63,13 @@ CLASSIFIER = "arn:aws:comprehend:us-east-1:111111111111:document-classifier/mail
 
 def _parts(stack: Stack, network: JobNetwork | None) -> dict[str, Any]:
     encryption = JobEncryption(stack, "Keys")
-    storage = JobStorage(stack, "Storage", encryption=encryption)
+    # New buckets: the documents go with them (a job on an empty one fails synth).
+    storage = JobStorage(
+        stack,
+        "Storage",
+        encryption=encryption,
+        input_documents=str(ROOT / "samples" / "entity-recognition"),
+    )
     role = DataAccessRole(
         stack, "DataAccessRole", storage=storage, encryption=encryption, network=network
     )

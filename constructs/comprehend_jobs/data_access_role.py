@@ -507,6 +507,9 @@ class DataAccessRole(_DataAccessRoleBase):
         make sure the role trusts ``comprehend.amazonaws.com`` for the job types used and
         can read the input, write the output and use the keys. ``grant_keys`` still emits
         the ``<id>CrossAccountKeyPolicy`` output for keys of another account.
+
+        :param role_arn: the role's ARN, ``arn:<partition>:iam::<account>:role/<path/name>``
+            (checked unless a token).
         """
         return _ImportedDataAccessRole(scope, construct_id, role_arn=role_arn)
 

@@ -134,7 +134,7 @@ def _account_differs(account: str, stack: Stack) -> bool:
 
 
 class JobEncryption(Construct):
-    """The volume key and the output key of a Comprehend job.
+    """The volume key and the output key of a Comprehend job (an ``IJobEncryption``).
 
     :param single_key: one created key for both uses (a bool). Default: False (two keys, so the
         output key can be shared with the readers of the results without also opening
@@ -145,13 +145,14 @@ class JobEncryption(Construct):
     :param existing_volume_key: use this key instead of creating one (IKey, key ID of
         this account, or key ARN; a key ARN must name the stack's Region). A token (e.g.
         a ``CfnParameter``) must resolve to a key ARN; a String parameter without an
-        ``allowed_pattern`` is a synth warning (``comprehend-jobs:key-token``). Default: a
-        key is created.
+        ``allowed_pattern`` is a synth warning (``comprehend-jobs:key-token``). Default:
+        None (a key is created).
     :param existing_output_key: use this key instead of creating one (IKey, key ID or
         alias of this account, key ARN or alias ARN, in the stack's Region). A token must
-        resolve to a key ARN, as for ``existing_volume_key``. Default: a key is created.
+        resolve to a key ARN, as for ``existing_volume_key``. Default: None (a key is
+        created).
     :param removal_policy: removal policy of the keys this construct creates. Default:
-        RETAIN (like aws-cdk-lib: data encrypted with a deleted key is lost).
+        None (RETAIN, like aws-cdk-lib: data encrypted with a deleted key is lost).
     """
 
     def __init__(

@@ -84,22 +84,25 @@ def _is_security_group(value: object) -> bool:
 
 
 class JobNetwork(Construct):
-    """Where Comprehend jobs run: a VPC, the subnets and the security groups.
+    """Where Comprehend jobs run: a VPC, the subnets and the security groups (an
+    ``IJobNetwork``). For subnets and security groups picked by ID, without the VPC, use
+    ``JobNetwork.from_ids``.
 
-    :param existing_vpc: run jobs in this VPC. Default: a VPC is created.
-    :param subnet_selection: which subnets of ``existing_vpc``. Default: its private
-        isolated subnets, else its private subnets. Only with ``existing_vpc``.
-    :param security_groups: the jobs' security groups (1-5). Default: one is created.
-        Only with ``existing_vpc`` (a group belongs to one VPC).
-    :param max_azs: AZs of the created VPC. Default: 2.
-    :param cidr: the created VPC's IPv4 range. Default: ``"10.0.0.0/16"``.
+    :param existing_vpc: run jobs in this VPC. Default: None (a VPC is created).
+    :param subnet_selection: which subnets of ``existing_vpc``. Default: None (its private
+        isolated subnets, else its private subnets). Only with ``existing_vpc``.
+    :param security_groups: the jobs' security groups (1-5). Default: None (one is
+        created). Only with ``existing_vpc`` (a group belongs to one VPC).
+    :param max_azs: AZs of the created VPC. Default: None (2).
+    :param cidr: the created VPC's IPv4 range, /16 to /24. Default: None
+        (``"10.0.0.0/16"``).
     :param s3_prefix_list_id: the S3 managed prefix list (``pl-...``) the created
-        security group's HTTPS egress is limited to. Default: none (443 to 0.0.0.0/0,
+        security group's HTTPS egress is limited to. Default: None (443 to 0.0.0.0/0,
         see the module doc). Not with ``security_groups``.
-    :param flow_log_retention: how long flow logs are kept. Default: one year.
+    :param flow_log_retention: how long flow logs are kept. Default: None (one year).
     :param flow_log_key: encrypts the flow-log group; its key policy must allow the
-        CloudWatch Logs service. Default: a key is created (rotation on).
-    :param removal_policy: of the flow-log group and key. Default: RETAIN.
+        CloudWatch Logs service. Default: None (a key is created, rotation on).
+    :param removal_policy: of the flow-log group and key. Default: None (RETAIN).
     :param s3_gateway_endpoint: whether to give the job subnets of ``existing_vpc`` a
         route to S3 through an S3 gateway endpoint (free). Default: None (auto: added on
         the route tables of the job subnets of a same-app ``ec2.Vpc`` that have neither

@@ -117,6 +117,9 @@ class JobHandler(Construct):
     stack unless ``retain_log_key`` is called) for its log groups and the functions'
     environments. To bring your own key instead, call ``JobHandler.use_log_key(scope,
     key)`` (or pass ``log_key=`` to ``ComprehendAnalysis``) before the stack's first job.
+
+    :param log_key: encrypts the handler's log groups and the functions' environments.
+        Default: None (a key the handler makes, ``LogKey``, rotation on).
     """
 
     #: The construct ID at stack level (public API: changing it replaces resources).
@@ -184,11 +187,8 @@ class JobHandler(Construct):
             )
 
     def __init__(self, scope: Construct, id: str, *, log_key: kms.IKey | None = None) -> None:
-        """Use ``JobHandler.of(scope)`` or ``JobHandler.use_log_key(scope, key)`` instead.
-
-        :param log_key: encrypts the handler's log groups and the functions' environments.
-            Default: a key the handler makes (``LogKey``).
-        """
+        """Use ``JobHandler.of(scope)`` or ``JobHandler.use_log_key(scope, key)`` instead
+        (the class documents ``log_key``)."""
         super().__init__(scope, id)
         stack = Stack.of(self)
         self.permissions = CallerPermissions(
