@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ def _request(stack: Stack) -> dict[str, Any]:
     return request
 
 
-def _count(template: dict[str, Any], kind: str) -> int:
+def _count(template: Mapping[str, Any], kind: str) -> int:
     return sum(1 for r in template["Resources"].values() if r["Type"] == kind)
 
 

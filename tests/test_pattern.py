@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +33,16 @@ CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/rout
 SAMPLES = str(Path(__file__).resolve().parent.parent / "samples" / "entity-recognition")
 
 
-def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+def _resources(template: Mapping[str, Any], type_: str) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
 
 
-def _logical_id(template: dict[str, Any], type_: str, prefix: str) -> str:
+def _logical_id(template: Mapping[str, Any], type_: str, prefix: str) -> str:
     (lid,) = [lid for lid in _resources(template, type_) if lid.startswith(prefix)]
     return lid
 
 
-def _job(template: dict[str, Any]) -> dict[str, Any]:
+def _job(template: Mapping[str, Any]) -> dict[str, Any]:
     (job,) = _resources(template, "Custom::ComprehendAnalysisJob").values()
     return job
 
@@ -233,7 +234,7 @@ def test_a_brought_log_key_encrypts_every_log_and_environment(
     # Handler (2), framework, waiter, upload, and the VPC's flow logs.
     assert len(groups) == 6
     assert all(g["Properties"]["KmsKeyId"] == LOG_KEY for g in groups.values())
-    assert analysis.network is not None and analysis.network.flow_log_group is not None
+    assert isinstance(analysis.network, JobNetwork) and analysis.network.flow_log_group is not None
     functions = {
         lid: r
         for lid, r in _resources(template, "AWS::Lambda::Function").items()
@@ -399,7 +400,7 @@ def test_string_booleans_are_prop_errors(prop: str, value: Any, fix: str) -> Non
 def test_the_deprecated_vpc_string_is_named_as_given() -> None:
     stack = Stack(new_app(), "VpcString", env=ENV)
     with pytest.warns(DeprecationWarning), pytest.raises(PropValidationError) as raised:
-        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, vpc="false")
+        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, vpc="false")  # type: ignore[arg-type]
     assert "vpc='false' is not valid" in str(raised.value)
     assert "pass vpc=False" in str(raised.value)
 
@@ -447,7 +448,7 @@ def test_region_errors_name_the_prop_and_objects_print_readably() -> None:
     assert "InterfaceDynamicProxy" not in message
 
 
-def _documents_stack(folder: Path) -> dict[str, Any]:
+def _documents_stack(folder: Path) -> Mapping[str, Any]:
     stack = Stack(new_app(), "Docs", env=ENV)
     ComprehendAnalysis(
         stack, "Tickets", recognizer_arn=RECOGNIZER, network=False, input_documents=str(folder)
@@ -560,6 +561,7 @@ def test_documents_are_uploaded_into_the_input_uri_before_the_job() -> None:
     assert upload["Properties"]["Prune"] is False
     assert upload_id in _job(template)["DependsOn"]
     # No input bucket: only the output bucket (and its access-log bucket) are made.
+    assert isinstance(analysis.storage, JobStorage)
     assert analysis.storage.created_buckets == [analysis.storage.output_bucket]
     assert len(_resources(template, "AWS::S3::Bucket")) == 2
 
