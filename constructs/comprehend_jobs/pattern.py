@@ -2,8 +2,10 @@
 
 Composes the building blocks with secure defaults: KMS keys (rotation on), encrypted and
 logged buckets, a VPC with isolated subnets and no NAT gateway, a least-privilege
-DataAccessRole, and the job itself. Every part can be switched off (``vpc=False``,
+DataAccessRole, and the job itself. Every part can be switched off (``network=False``,
 ``encryption=False``) or replaced by one the caller made, and every part made is exposed.
+The console's forms are props too: documents already in S3 as ``input_s3_uri=``, results
+as ``output_s3_uri=``, a flywheel as ``flywheel_arn=``.
 """
 
 from __future__ import annotations
@@ -93,9 +95,8 @@ class ComprehendAnalysis(Construct):
     :param vpc: deprecated alias of ``network``. Default: None (``network`` decides).
     :param storage: storage of yours, an ``IJobStorage`` (``JobStorage(...)`` on buckets
         of yours, ``JobStorage.from_s3_uris(...)``). Not with ``input_s3_uri`` or
-        ``output_s3_uri``. Default: new input, output and
-        access-log buckets (only those ``input_s3_uri`` and ``output_s3_uri`` leave to
-        make).
+        ``output_s3_uri``. Default: new input, output and access-log buckets (only those
+        ``input_s3_uri`` and ``output_s3_uri`` leave to make).
     :param role: a role of yours, an ``IDataAccessRole`` (``DataAccessRole(...)``,
         ``DataAccessRole.from_role_arn(...)``). Default: a new one with exactly the access
         the job needs.
@@ -126,9 +127,10 @@ class ComprehendAnalysis(Construct):
     :param tags: tags for the job (at most 50). Default: none.
     :param wait_for_completion: the deployment waits until the job ends (at most 1 hour).
         A bool. Default: False.
-    :param stop_on_delete: stop a running job when the resource is deleted. A bool.
-        Default: True.
-    :param rerun_token: change it to start the job again. Default: none.
+    :param stop_on_delete: stop a running job when the resource is deleted (classification
+        jobs cannot be stopped: the API has no Stop). A bool. Default: True.
+    :param rerun_token: change it to start the job again with the same request. Default:
+        none (only a changed request or changed ``input_documents`` start a new job).
     """
 
     def __init__(
