@@ -12,6 +12,9 @@ aws-cdk-lib constructs and none of this library's code or checks: the benchmark 
 it with ``app.py`` to tell how much of the app's synth time is aws-cdk-lib's work on these
 resources, and how much is the library's and cdk-nag's.
 
+Run it as ``python bench/floor.py`` (what ``bench/run.py app`` times): an App with cdk.json's
+context, as ``python app.py`` makes, and no import of this library.
+
 It is an approximation for timing only: the properties, policies and acknowledgments are
 not exactly the library's, and nothing here is meant to be deployed.
 """
@@ -387,3 +390,22 @@ def floor_stack(app: cdk.App, stack_id: str) -> cdk.Stack:
     ):
         cdk.CfnOutput(stack, name, value=value)
     return stack
+
+
+def main() -> None:
+    """Synthesize the floor as ``python app.py`` synthesizes the app: an App with
+    cdk.json's context (the CLI's, when it passes one), and nothing of this library
+    imported, so the process pays aws-cdk-lib's costs alone."""
+    import json
+
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    if "CDK_CONTEXT_JSON" in os.environ:
+        app = cdk.App()
+    else:
+        app = cdk.App(context=json.loads((ROOT / "cdk.json").read_text())["context"])
+    floor_app(app)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()
