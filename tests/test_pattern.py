@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import pytest
 from aws_cdk import Environment, RemovalPolicy, Stack
@@ -597,6 +597,10 @@ def test_the_flywheel_model_types_are_the_apis() -> None:
     from comprehend_jobs.pattern import _FLYWHEEL_JOB_TYPES
 
     assert sorted(_FLYWHEEL_JOB_TYPES) == sorted(api_model.enum_values("ModelType"))
+    # ... and the prop's type says the same to a type checker.
+    hint = get_type_hints(ComprehendAnalysis.__init__)["flywheel_model_type"]
+    (literal, _none) = get_args(hint)
+    assert sorted(get_args(literal)) == sorted(_FLYWHEEL_JOB_TYPES)
 
 
 @pytest.mark.parametrize(
