@@ -130,8 +130,8 @@ def test_only_the_table_modules_call_cdk_nag_or_write_checkov_metadata() -> None
         direct = "Acknowledgment" in used or "acknowledge" in _attributes_used(path)
         if path.name != "acknowledgments.py" and direct:
             offenders.append(f"{path.name}: acknowledges without acknowledgments.acknowledge")
-        if path.name != "template_checks.py" and used & {"checkov", "add_metadata"}:
-            offenders.append(f"{path.name}: writes template metadata without template_checks")
+        if path.name != "checkov.py" and used & {"checkov", "add_metadata"}:
+            offenders.append(f"{path.name}: writes template metadata without compliance.checkov")
     assert offenders == []
 
 

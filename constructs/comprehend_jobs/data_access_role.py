@@ -9,10 +9,12 @@ job type uses is a synth-time error (it could never be assumed).
 Permissions live in one customer managed policy attached to the role (HIPAA, NIST and PCI
 packs reject inline policies; CDK minimizes it, so 100 jobs sharing a role keep it small):
 
+* ``grant_storage(storage)`` (what ``storage=`` does): the two grants below on the
+  storage's input and output locations, and ``grant_input_key`` on a brought input
+  bucket's key;
 * ``grant_read_input(bucket, prefix)``: s3:GetObject on ``<bucket>/<prefix>*``,
   s3:ListBucket on the bucket with ``s3:prefix`` limited to the prefix, kms:Decrypt on the
   bucket's key when known (for a brought bucket only through S3: ``kms:ViaService``);
-  with ``storage=``, also on the storage's ``input_bucket_key`` (``grant_input_key``);
 * ``grant_write_output(bucket, prefix)``: s3:PutObject on ``<bucket>/<prefix>*``,
   kms:GenerateDataKey + kms:Decrypt on the bucket's default key when known;
 * ``grant_keys(encryption)``: kms:CreateGrant on the volume key, kms:GenerateDataKey +
@@ -31,8 +33,10 @@ A job construct that depends on the DataAccessRole construct (``node.add_depende
 also depends on its policy: the policy is a child of the construct. ``policy_dependable``
 names it explicitly.
 
-``DataAccessRole.from_role_arn()`` wraps an existing role: ``allow_job_type`` does nothing
-and grants go nowhere (``iam.Grant.drop``): the role's owner manages its trust and policy.
+``DataAccessRole.from_role_arn()`` wraps an existing role as an ``IDataAccessRole``: the
+same checks and the same grant logic (one private base), but ``allow_job_type`` records
+nothing and grants go nowhere (``iam.Grant.drop``): the role's owner manages its trust
+and policy.
 """
 
 from __future__ import annotations

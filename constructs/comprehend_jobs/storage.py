@@ -166,9 +166,10 @@ class JobStorage(Construct):
     :param input_documents: documents to upload into the input prefix at deploy, before
         any job on this storage starts: a local folder path, or ``aws_s3_deployment``
         sources. Uploaded with ``prune=False`` and ``retain_on_delete=True``: nothing else
-        under the prefix is touched, and nothing is deleted with the stack. A job started
-        again when they change. Required (here or with ``add_input_documents``) for a job
-        on the input bucket this construct creates. Default: None (nothing uploaded).
+        under the prefix is touched, and nothing is deleted with the stack. Every job on
+        this storage starts after the upload, and again when the documents change.
+        Required (here or with ``add_input_documents``) for a job on the input bucket this
+        construct creates. Default: None (nothing uploaded).
     """
 
     def __init__(
