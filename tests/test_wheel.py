@@ -23,7 +23,8 @@ APP = textwrap.dedent(
 
     app = cdk.App(outdir="out")
     stack = cdk.Stack(app, "WheelStack")
-    storage = JobStorage(stack, "Storage")
+    # Documents already in S3: a job on a created, empty input bucket fails synth.
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri="s3://wheel-docs/in/")
     role = DataAccessRole(stack, "Role", storage=storage)
     EntityRecognitionJob(
         stack,
