@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -508,3 +509,90 @@ def test_access_logs_use_a_bucket_policy_even_without_the_feature_flag() -> None
         [r for r in template["Resources"].values() if r["Type"] == "AWS::S3::BucketPolicy"]
     )
     assert "logging.s3.amazonaws.com" in policies
+
+
+# -- input documents -----------------------------------------------------------------
+
+SAMPLES = str(Path(__file__).resolve().parent.parent / "samples")
+
+
+def _upload(template: dict[str, Any]) -> dict[str, Any]:
+    (upload,) = [
+        r for r in template["Resources"].values() if r["Type"] == "Custom::CDKBucketDeployment"
+    ]
+    return upload
+
+
+def test_input_documents_are_uploaded_into_the_created_input_prefix() -> None:
+    stack = new_stack(env=TEST_ENV)
+    storage = JobStorage(
+        stack, "Storage", input_prefix="tickets/", input_documents=f"{SAMPLES}/classification"
+    )
+    assert storage.creates_input_bucket
+    assert storage.input_upload is not None
+    assert storage.input_upload.node.path == "TestStack/Storage/InputDocuments"
+    template = Template.from_stack(stack).to_json()
+    properties = _upload(template)["Properties"]
+    assert properties["DestinationBucketName"] == {
+        "Ref": stack.get_logical_id(storage.input_bucket.node.default_child)  # type: ignore[arg-type]
+    }
+    assert properties["DestinationBucketKeyPrefix"] == "tickets/"
+    assert properties["Prune"] is False
+    assert properties["RetainOnDelete"] is True
+    assert len(properties["SourceObjectKeys"]) == 1
+
+
+def test_more_documents_join_the_one_upload() -> None:
+    stack = new_stack(env=TEST_ENV)
+    storage = JobStorage(stack, "Storage", input_documents=f"{SAMPLES}/classification")
+    first = storage.input_upload
+    again = storage.add_input_documents(f"{SAMPLES}/entity-recognition")
+    assert again is first
+    template = Template.from_stack(stack).to_json()
+    assert len(_upload(template)["Properties"]["SourceObjectKeys"]) == 2
+
+
+def test_documents_go_into_a_brought_location_too() -> None:
+    stack = new_stack(env=TEST_ENV)
+    storage = JobStorage.from_s3_uris(
+        stack,
+        "Storage",
+        input_s3_uri="s3://my-corp-data/claims/2026/",
+        input_documents=f"{SAMPLES}/entity-recognition",
+    )
+    assert not storage.creates_input_bucket
+    properties = _upload(Template.from_stack(stack).to_json())["Properties"]
+    assert properties["DestinationBucketName"] == "my-corp-data"
+    assert properties["DestinationBucketKeyPrefix"] == "claims/2026/"
+
+
+def test_without_documents_there_is_no_upload_and_no_fingerprint() -> None:
+    stack = new_stack(env=TEST_ENV)
+    storage = JobStorage(stack, "Storage")
+    assert storage.input_upload is None
+    assert storage.input_documents_fingerprint is None
+    assert storage.creates_input_bucket
+
+
+@pytest.mark.parametrize(
+    ("documents", "fix"),
+    [
+        ("no/such/folder", "create the folder, or pass the path of the documents' folder"),
+        ([], "pass input_documents='path/to/folder' or input_documents=[s3deploy.Source"),
+        (["a.txt"], "pass input_documents='path/to/folder' or input_documents=[s3deploy.Source"),
+    ],
+)
+def test_documents_that_are_no_folder_or_sources_raise_before_anything_is_made(
+    documents: Any, fix: str
+) -> None:
+    stack = new_stack(env=TEST_ENV)
+    before = len(stack.node.find_all())
+    with pytest.raises(PropValidationError) as raised:
+        JobStorage(stack, "Storage", input_documents=documents)
+    (problem,) = raised.value.problems
+    assert (
+        problem.startswith("input_documents=")
+        and "a folder that exists, or a list of aws_s3_deployment sources" in problem
+    )
+    assert fix in problem
+    assert len(stack.node.find_all()) == before
