@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ JOB_CLASSES = (
 )
 
 
-def _jobs_by_path(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _jobs_by_path(template: Mapping[str, Any]) -> dict[str, Any]:
     """Job resources keyed by the id of the job construct (from the logical id prefix)."""
     return {
         logical_id: resource
@@ -63,12 +64,12 @@ def _jobs_by_path(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _job(template: dict[str, Any], construct_id: str) -> dict[str, Any]:
+def _job(template: Mapping[str, Any], construct_id: str) -> Any:
     (resource,) = [r for lid, r in _jobs_by_path(template).items() if lid.startswith(construct_id)]
     return resource
 
 
-def _ref_id(template: dict[str, Any], type_: str, path_hint: str) -> str:
+def _ref_id(template: Mapping[str, Any], type_: str, path_hint: str) -> str:
     (logical_id,) = [
         lid for lid, r in template["Resources"].items() if r["Type"] == type_ and path_hint in lid
     ]
@@ -605,11 +606,12 @@ def test_storage_and_role_left_out_are_prop_errors_not_type_errors(
     cls: type[AnalysisJob],
 ) -> None:
     stack = Stack(new_app(), "Missing")
-    extra: dict[str, Any] = {
+    model_props: dict[type[AnalysisJob], dict[str, Any]] = {
         EntityRecognitionJob: {"recognizer_arn": RECOGNIZER},
         DocumentClassificationJob: {"classifier_arn": CLASSIFIER},
         EventsDetectionJob: {"target_event_types": ["BANKRUPTCY"]},
-    }.get(cls, {})
+    }
+    extra = model_props.get(cls, {})
     with pytest.raises(PropValidationError) as raised:
         cls(stack, "Job", **extra)
     assert raised.value.problems == [

@@ -3,6 +3,7 @@ managed policies, the log key (made or brought), and the concurrent-jobs warning
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ PROVIDER = "ComprehendJobsHandlerComprehendJobsProvider"
 DOCUMENTS = "s3://example-documents/input/"
 
 
-def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+def _resources(template: Mapping[str, Any], type_: str) -> dict[str, Any]:
     return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
 
 
@@ -89,7 +90,7 @@ def _storage_and_role(stack: Stack) -> tuple[JobStorage, DataAccessRole]:
 
 
 @pytest.fixture(scope="module")
-def waiting() -> dict[str, Any]:
+def waiting() -> Mapping[str, Any]:
     app = new_app()
     stack = Stack(app, "Waiting")
     storage, role = _storage_and_role(stack)
@@ -105,7 +106,7 @@ def waiting() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def not_waiting() -> dict[str, Any]:
+def not_waiting() -> Mapping[str, Any]:
     app = new_app()
     stack = Stack(app, "NotWaiting")
     storage, role = _storage_and_role(stack)
@@ -423,7 +424,7 @@ def test_more_jobs_of_a_type_than_the_quota_warn_once() -> None:
     assert len(warnings) == 1
     (warning,) = warnings
     assert warning.id == "/Jobs12/ComprehendJobsHandler"
-    message = warning.entry.data
+    message = str(warning.entry.data)
     assert "[ack: comprehend-jobs:concurrent-jobs]" in message
     for needle in (
         "12 DominantLanguageDetection jobs",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jsii._runtime
@@ -143,7 +143,7 @@ def test_registration_cost_does_not_grow_with_the_jobs_before_it(
 # -- The acceptance figures ----------------------------------------------------------
 
 
-def _synth(jobs: int) -> dict[str, Any]:
+def _synth(jobs: int) -> Mapping[str, Any]:
     stack = Stack(new_app(), f"Models{jobs}")
     storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
@@ -154,7 +154,7 @@ def _synth(jobs: int) -> dict[str, Any]:
     return Template.from_stack(stack).to_json()
 
 
-def _managed_policy_chars(template: dict[str, Any]) -> list[tuple[int, int]]:
+def _managed_policy_chars(template: Mapping[str, Any]) -> list[tuple[int, int]]:
     """(template size, deployed upper bound) of every managed policy, without whitespace."""
     resources = template["Resources"]
     attribute_chars = template_attribute_chars(resources)

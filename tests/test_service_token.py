@@ -7,6 +7,7 @@ waits for. These tests synthesize the same stack before and after the switch and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ JOB = "Custom::ComprehendAnalysisJob"
 DOCUMENTS = "s3://example-documents/input/"
 
 
-def _template(*, entities_wait: bool, classification_wait: bool) -> dict[str, Any]:
+def _template(*, entities_wait: bool, classification_wait: bool) -> Mapping[str, Any]:
     stack = Stack(new_app(), "Jobs")
     storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
     role = DataAccessRole(stack, "Role", storage=storage)
@@ -52,12 +53,12 @@ def _template(*, entities_wait: bool, classification_wait: bool) -> dict[str, An
 
 
 @pytest.fixture(scope="module")
-def before() -> dict[str, Any]:
+def before() -> Mapping[str, Any]:
     return _template(entities_wait=False, classification_wait=True)
 
 
 @pytest.fixture(scope="module")
-def after() -> dict[str, Any]:
+def after() -> Mapping[str, Any]:
     return _template(entities_wait=True, classification_wait=False)
 
 

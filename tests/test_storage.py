@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,11 @@ from nag_support import TEST_ENV, new_stack
 from comprehend_jobs import JobEncryption, JobStorage, PropValidationError
 
 
-def buckets_by_id(template: Template) -> dict[str, dict[str, Any]]:
+def buckets_by_id(template: Template) -> Mapping[str, Mapping[str, Any]]:
     return template.find_resources("AWS::S3::Bucket")
 
 
-def one(resources: dict[str, Any], fragment: str) -> tuple[str, dict[str, Any]]:
+def one(resources: Mapping[str, Any], fragment: str) -> tuple[str, Any]:
     matches = [(k, v) for k, v in resources.items() if fragment in k]
     assert len(matches) == 1, (fragment, list(resources))
     return matches[0]
@@ -258,7 +259,7 @@ def test_invalid_prefixes_raise_before_creating_anything(prop: str, value: str) 
     stack = new_stack()
     before = len(stack.node.children)
     with pytest.raises(PropValidationError) as raised:
-        JobStorage(stack, "Storage", **{prop: value})
+        JobStorage(stack, "Storage", **{prop: value})  # type: ignore[arg-type]
     message = str(raised.value)
     assert f"{prop}={value!r}" in message
     assert "S3 key prefix" in message
@@ -329,7 +330,7 @@ def test_an_s3_uri_as_prefix_says_to_pass_the_bucket_separately() -> None:
 def test_auto_delete_objects_as_a_string_is_an_error() -> None:
     stack = new_stack()
     with pytest.raises(PropValidationError) as raised:
-        JobStorage(stack, "Storage", auto_delete_objects="false")
+        JobStorage(stack, "Storage", auto_delete_objects="false")  # type: ignore[arg-type]
     assert "auto_delete_objects='false'" in str(raised.value)
     assert "pass auto_delete_objects=False" in str(raised.value)
 
@@ -516,7 +517,7 @@ def test_access_logs_use_a_bucket_policy_even_without_the_feature_flag() -> None
 SAMPLES = str(Path(__file__).resolve().parent.parent / "samples")
 
 
-def _upload(template: dict[str, Any]) -> dict[str, Any]:
+def _upload(template: Mapping[str, Any]) -> Any:
     (upload,) = [
         r for r in template["Resources"].values() if r["Type"] == "Custom::CDKBucketDeployment"
     ]
