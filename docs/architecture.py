@@ -109,6 +109,10 @@ def render(template: dict[str, Any]) -> str:
     for source, target, label in ARROWS:
         sx, sy, sw, sh = geometry[source]
         tx, ty, _width, th = geometry[target]
+        x1: float
+        y1: float
+        x2: float
+        y2: float
         if tx == sx:  # down the column: label to the right of the arrow
             x1, y1, x2, y2 = sx + 40, sy + sh, tx + 40, ty
             lx, ly, anchor = x1 + 8, (y1 + y2) / 2 + 4, "start"

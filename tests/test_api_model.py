@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
@@ -61,7 +62,7 @@ def test_importing_the_library_does_not_load_botocore_session() -> None:
 
 # -- one validator: the constructs check values with the handler's own rules --------------
 
-_REQUEST = {
+_REQUEST: dict[str, Any] = {
     "InputDataConfig": {"S3Uri": "s3://input-bucket/in/", "InputFormat": "ONE_DOC_PER_LINE"},
     "OutputDataConfig": {"S3Uri": "s3://output-bucket/out/"},
     "DataAccessRoleArn": "arn:aws:iam::123456789012:role/DataAccess",
@@ -166,7 +167,7 @@ def test_no_limit_is_written_as_a_number() -> None:
     written = set()
     for path in package.rglob("*.py"):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            target = node.target if isinstance(node, ast.AnnAssign) else None
+            target: ast.expr | None = node.target if isinstance(node, ast.AnnAssign) else None
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
             value = getattr(node, "value", None)

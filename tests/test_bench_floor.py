@@ -14,8 +14,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-
-from bench.floor import floor_app
+from floor import floor_app
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The app's stack for each floor stack.

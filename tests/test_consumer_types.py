@@ -20,8 +20,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from tests.test_wheel import built_wheel
+from test_wheel import built_wheel
 
 pytestmark = pytest.mark.slow
 

@@ -549,8 +549,9 @@ def _started_jobs() -> list[str]:
 
 
 def test_a_failed_waiting_create_stops_the_job_it_started(aws: str) -> None:
-    import analysis_job
     from rehearsal.framework import ProviderFramework, deploy_create
+
+    from comprehend_jobs._lambda import analysis_job
 
     # GIVEN the waiting example as synthesized: may its framework start the waiter?
     may_start = _waiter_verdict(rehearsals()["ExampleWaitingJob"])
@@ -571,8 +572,9 @@ def test_a_failed_waiting_create_stops_the_job_it_started(aws: str) -> None:
 def test_without_the_waiter_grant_a_failed_create_leaves_its_job_running(aws: str) -> None:
     # Why the grant matters: the framework answers a Create that failed after the job
     # started with its create-failed marker, and ignores the rollback's Delete of it.
-    import analysis_job
     from rehearsal.framework import CREATE_FAILED_MARKER, ProviderFramework, deploy_create
+
+    from comprehend_jobs._lambda import analysis_job
 
     denied = _mutated("ExampleWaitingJob", _drop_action("states:StartExecution"))
     assert any("states:StartExecution" in o.subject for o in denied)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.moto_jobs import Emulator, FakeClock
+from cli.moto_jobs import Emulator, FakeClock
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from cli.moto_jobs import Emulator
 from comprehend_jobs.cli.discovery import JOB_RESOURCE_TYPE, find_jobs
 from comprehend_jobs.cli.errors import NoJobs, StackNotFound
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION
-from tests.cli.moto_jobs import Emulator
 
 STACK_ARN = "arn:aws:cloudformation:us-east-1:123456789012:stack/Jobs/1"
 ENTITIES_ARN = (
@@ -122,8 +122,8 @@ def test_stack_without_jobs(emulator: Emulator) -> None:
 
 
 def test_resource_type_is_the_one_the_handler_serves() -> None:
-    # The CLI cannot import the handler package at run time (it is the Lambda asset's), so
-    # the contract is pinned here instead.
-    from request_builder import RESOURCE_TYPE
+    # The command finds jobs by the type the handler serves: one definition, in the
+    # handler's job-type table, which the command imports without aws_cdk.
+    from comprehend_jobs._lambda.job_types import RESOURCE_TYPE
 
-    assert JOB_RESOURCE_TYPE == RESOURCE_TYPE
+    assert JOB_RESOURCE_TYPE is RESOURCE_TYPE

@@ -15,9 +15,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from cli.moto_jobs import REGION, Emulator, FakeClock, invoke, runtime
 from comprehend_jobs.cli import errors as errors
 from comprehend_jobs.job_types import ENTITIES_DETECTION
-from tests.cli.moto_jobs import REGION, Emulator, FakeClock, invoke, runtime
 
 PACKAGE = Path(__file__).parents[2] / "constructs" / "comprehend_jobs"
 CLI_MODULES = sorted((PACKAGE / "cli").glob("*.py"))

@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from cli.moto_jobs import REGION, T0, Emulator, FakeClock, TtyStream, invoke, runtime
 from comprehend_jobs.cli.discovery import JobRef
 from comprehend_jobs.cli.progress import (
     HEARTBEAT_INTERVAL,
@@ -20,7 +21,6 @@ from comprehend_jobs.cli.progress import (
 )
 from comprehend_jobs.cli.status import JobState, Throttled, follow
 from comprehend_jobs.job_types import ENTITIES_DETECTION
-from tests.cli.moto_jobs import REGION, T0, Emulator, FakeClock, TtyStream, invoke, runtime
 
 REF = JobRef(
     arn="arn:aws:comprehend:us-east-1:123456789012:entities-detection-job/abc",

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from cli.moto_jobs import Emulator, FakeClock, invoke, runtime
 from comprehend_jobs.cli import errors as errors
 from comprehend_jobs.cli.regions import botocore_partitions, check_region
 from comprehend_jobs.job_types import ENTITIES_DETECTION
-from tests.cli.moto_jobs import Emulator, FakeClock, invoke, runtime
 
 CONFIG = """\
 [default]

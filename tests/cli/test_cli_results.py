@@ -10,6 +10,15 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
+from cli.moto_jobs import (
+    ACCOUNT,
+    Emulator,
+    FakeClock,
+    class_line,
+    entity_line,
+    invoke,
+    runtime,
+)
 from comprehend_jobs.cli.discovery import JobRef
 from comprehend_jobs.cli.errors import AccessDenied
 from comprehend_jobs.cli.fetch import fetch_output
@@ -19,15 +28,6 @@ from comprehend_jobs.job_types import (
     ENTITIES_DETECTION,
     PII_ENTITIES_DETECTION,
     JobType,
-)
-from tests.cli.moto_jobs import (
-    ACCOUNT,
-    Emulator,
-    FakeClock,
-    class_line,
-    entity_line,
-    invoke,
-    runtime,
 )
 
 ENTITY_OUTPUT = "\n".join(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.moto_jobs import entity_line
 from comprehend_jobs.cli.formats import TABLE_MAX_WIDTH, write_rows
 from comprehend_jobs.cli.rows import (
     DOCUMENT_COLUMNS,
@@ -27,7 +28,6 @@ from comprehend_jobs.job_types import (
     SENTIMENT_DETECTION,
     TOPICS_DETECTION,
 )
-from tests.cli.moto_jobs import entity_line
 
 
 def write_lines(path: Path, *documents: object) -> Path:

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from cli.moto_jobs import T0, Emulator, FakeClock, TtyStream, invoke, runtime
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION, JOB_TYPES
-from tests.cli.moto_jobs import T0, Emulator, FakeClock, TtyStream, invoke, runtime
 
 
 def test_lists_every_job_the_stack_started(emulator: Emulator, clock: FakeClock) -> None:

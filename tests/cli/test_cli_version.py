@@ -7,7 +7,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from tests.cli.moto_jobs import FakeClock, invoke, runtime
+from cli.moto_jobs import FakeClock, invoke, runtime
 
 
 def test_version_prints_the_installed_version(clock: FakeClock) -> None:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
-from aws_cdk import Annotations, Duration, Stack
+from aws_cdk import Annotations, CfnElement, Duration, Stack
 from aws_cdk.integ_tests_alpha import ExpectedResult, IApiCall, IntegTest, Match
 
 from comprehend_jobs import JobHandler
@@ -125,7 +126,9 @@ def delete_through_handler(integ: IntegTest, job: AnalysisJob) -> IApiCall:
         "RequestType": "Delete",
         "RequestId": "integ-delete",
         "StackId": stack.stack_id,
-        "LogicalResourceId": stack.get_logical_id(job.resource.node.default_child),
+        "LogicalResourceId": stack.get_logical_id(
+            cast(CfnElement, job.resource.node.default_child)
+        ),
         "ResourceType": "Custom::ComprehendAnalysisJob",
         "PhysicalResourceId": job.job_arn,
         "ResourceProperties": {"JobType": job.job_type.stem, "StopOnDelete": "true"},

@@ -566,7 +566,7 @@ class CallLister:
             out_key = request["OutputDataConfig"].get("KmsKeyId") or self.bucket_key(out_bucket)
             if out_key:
                 key_arn, account = self.key_arn(str(out_key))
-                key_context = dict(via_s3)
+                key_context: dict[str, str | list[str]] = dict(via_s3)
                 if "alias/" in str(out_key):
                     key_context["kms:ResourceAliases"] = [
                         "alias/" + str(out_key).split("alias/")[1]

@@ -181,17 +181,18 @@ def network(
                         "imported subnet whose route to S3 nothing checks or warns about",
                     )
                 continue
-            table = associations.get(subnet)
-            if table in gateways:
-                yield Outcome("network", ALLOWED, subject, f"S3 gateway endpoint on {table}")
-            elif table in default_routes:
-                yield Outcome("network", ALLOWED, subject, f"default route on {table}")
+            subnet_table = associations.get(subnet)
+            if subnet_table in gateways:
+                yield Outcome("network", ALLOWED, subject, f"S3 gateway endpoint on {subnet_table}")
+            elif subnet_table in default_routes:
+                yield Outcome("network", ALLOWED, subject, f"default route on {subnet_table}")
             else:
                 yield Outcome(
                     "network",
                     UNROUTABLE,
                     subject,
-                    f"route table {table} has no S3 gateway endpoint and no NAT/internet route",
+                    f"route table {subnet_table} has no S3 gateway endpoint and no NAT/internet "
+                    "route",
                 )
         yield from _security_groups(deployed, logical_id, list(vpc["SecurityGroupIds"]))
 

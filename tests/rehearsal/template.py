@@ -134,7 +134,7 @@ class DeployedTemplate:
 
     def job_arn(self, logical_id: str) -> str:
         """The ARN the handler's Start*Job returns for this job resource (a fake job ID)."""
-        from job_types import JOB_TYPES
+        from comprehend_jobs._lambda.job_types import JOB_TYPES
 
         job_type = JOB_TYPES[self.raw_resources[logical_id]["Properties"]["JobType"]]
         env = self.env

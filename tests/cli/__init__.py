@@ -1,0 +1,1 @@
+"""The comprehend-jobs command's tests, against a local emulator."""

@@ -1,0 +1,1 @@
+"""The custom-resource handler's tests, without AWS."""
