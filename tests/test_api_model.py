@@ -132,8 +132,8 @@ def test_every_limit_the_constructs_use_is_botocores(botocore_model) -> None:
 
     model = botocore_model
     used = {
-        "network.MAX_SUBNETS": network.MAX_SUBNETS,
-        "network.MAX_SECURITY_GROUPS": network.MAX_SECURITY_GROUPS,
+        "network._MAX_SUBNETS": network._MAX_SUBNETS,
+        "network._MAX_SECURITY_GROUPS": network._MAX_SECURITY_GROUPS,
         "jobs._JOB_NAME_MAX": jobs._JOB_NAME_MAX,
         "jobs._TAG_KEY": jobs._TAG_KEY,
         "jobs._TAG_VALUE": jobs._TAG_VALUE,
@@ -142,8 +142,8 @@ def test_every_limit_the_constructs_use_is_botocores(botocore_model) -> None:
         "jobs._MASK_CHARACTER": dict(model.shape_for(jobs._MASK_CHARACTER).metadata),
     }
     botocore_says = {
-        "network.MAX_SUBNETS": _member(model, "VpcConfig", "Subnets")["max"],
-        "network.MAX_SECURITY_GROUPS": _member(model, "VpcConfig", "SecurityGroupIds")["max"],
+        "network._MAX_SUBNETS": _member(model, "VpcConfig", "Subnets")["max"],
+        "network._MAX_SECURITY_GROUPS": _member(model, "VpcConfig", "SecurityGroupIds")["max"],
         "jobs._JOB_NAME_MAX": model.shape_for("JobName").metadata["max"],
         "jobs._TAG_KEY": _member(model, "Tag", "Key"),
         "jobs._TAG_VALUE": _member(model, "Tag", "Value"),
@@ -158,7 +158,7 @@ def test_no_limit_is_written_as_a_number() -> None:
     # A module-level MAX_*/*_MAX/MIN_* written as a number would be a copy of the model
     # that can drift; the ones listed are not in the model (a service quota, our own UI).
     not_in_the_model = {
-        "jobs.py:MAX_TAGS",  # Comprehend's 50 tags per resource: a quota, not in the model.
+        "jobs.py:_MAX_TAGS",  # Comprehend's 50 tags per resource: a quota, not in the model.
         "acknowledgments.py:MAX_KINDS",
         "status.py:MAX_INTERVAL",
         "formats.py:TABLE_MAX_WIDTH",

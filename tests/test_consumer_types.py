@@ -79,7 +79,7 @@ APP = textwrap.dedent(
 
 #: Revealed types checked exactly; every other one must name the class or builtin shown.
 EXACT = {
-    "error": "comprehend_jobs.validation.PropValidationError",
+    "error": "comprehend_jobs.errors.PropValidationError",
     "JOB_TYPES": "dict[str, comprehend_jobs._lambda.job_types.JobType]",
     "ENTITIES_DETECTION": "comprehend_jobs._lambda.job_types.JobType",
     "ENTITIES_DETECTION.stem": "str",

@@ -22,7 +22,7 @@ from comprehend_jobs import (
     JobStorage,
     PropValidationError,
 )
-from comprehend_jobs.data_access_role import TEXTRACT_ACTIONS, VPC_ACTIONS
+from comprehend_jobs.data_access_role import _TEXTRACT_ACTIONS, _VPC_ACTIONS
 from comprehend_jobs.job_types import (
     DOCUMENT_CLASSIFICATION,
     ENTITIES_DETECTION,
@@ -201,7 +201,7 @@ def test_role_policy_with_storage_encryption_and_network_is_exact() -> None:
                 "Effect": "Allow",
                 "Resource": get_att("EncVolumeKey24BC14B9"),
             },
-            {"Action": list(VPC_ACTIONS), "Effect": "Allow", "Resource": "*"},
+            {"Action": list(_VPC_ACTIONS), "Effect": "Allow", "Resource": "*"},
         ],
         "Version": "2012-10-17",
     }
@@ -217,11 +217,11 @@ def test_no_inline_policy_and_no_wildcard_actions_anywhere() -> None:
         )
         assert not [a for a in actions if "*" in a]
         if statement["Resource"] == "*":
-            assert actions in (list(VPC_ACTIONS), list(TEXTRACT_ACTIONS))
+            assert actions in (list(_VPC_ACTIONS), list(_TEXTRACT_ACTIONS))
 
 
 def test_vpc_actions_are_the_nine_documented_ones() -> None:
-    assert sorted(VPC_ACTIONS) == [
+    assert sorted(_VPC_ACTIONS) == [
         "ec2:CreateNetworkInterface",
         "ec2:CreateNetworkInterfacePermission",
         "ec2:DeleteNetworkInterface",

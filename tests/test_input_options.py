@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from comprehend_jobs._private.validation import Problems
 from comprehend_jobs.input_options import (
     DocumentFeatureType,
     DocumentReadAction,
     DocumentReader,
     DocumentReadMode,
 )
-from comprehend_jobs.validation import Problems
 
 
 def _problems(reader: DocumentReader) -> list[str]:

@@ -347,10 +347,10 @@ def test_every_suggested_job_name_is_valid() -> None:
     import ast
 
     from comprehend_jobs._private import api_model
-    from comprehend_jobs.jobs import job_name_problem
+    from comprehend_jobs.jobs import _job_name_problem
 
     for bad in ["a,b", "x" * 300, "tick|ets#1", "\x00", "名前!", "a b\tc", "," * 300]:
-        problem = job_name_problem(bad)
+        problem = _job_name_problem(bad)
         assert problem is not None, bad
         suggested = problem[1].split("job_name=", 1)[1]
         assert api_model.is_valid_job_name(ast.literal_eval(suggested)), (bad, suggested)

@@ -74,6 +74,7 @@ def test_package_top_level_shows_its_parts() -> None:
         "compliance",
         "data_access_role.py",
         "encryption.py",
+        "errors.py",
         "input_options.py",
         "interfaces.py",
         "job_types.py",
@@ -81,5 +82,57 @@ def test_package_top_level_shows_its_parts() -> None:
         "network.py",
         "pattern.py",
         "storage.py",
-        "validation.py",
     ]
+
+
+PUBLIC_MODULES = [
+    "data_access_role",
+    "encryption",
+    "errors",
+    "input_options",
+    "interfaces",
+    "job_types",
+    "jobs",
+    "network",
+    "pattern",
+    "storage",
+]
+
+
+def test_public_modules_declare_their_surface() -> None:
+    # Each public module says what it offers (__all__); every other top-level class,
+    # function or constant it defines is underscore-private.
+    undeclared = []
+    for name in PUBLIC_MODULES:
+        path = ROOT / "constructs" / "comprehend_jobs" / f"{name}.py"
+        module = importlib.import_module(f"comprehend_jobs.{name}")
+        declared = set(module.__all__)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            defined: list[str] = []
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                defined = [node.name]
+            elif isinstance(node, ast.Assign):
+                defined = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                defined = [node.target.id]
+            undeclared += [
+                f"{name}.{d}"
+                for d in defined
+                if not d.startswith("_") and d not in declared and d != "__all__"
+            ]
+        assert all(hasattr(module, d) for d in declared), name
+    assert undeclared == []
+
+
+def test_package_exports_only_constructs_props_enums_and_errors() -> None:
+    import comprehend_jobs
+
+    public = set()
+    for name in PUBLIC_MODULES:
+        public |= set(importlib.import_module(f"comprehend_jobs.{name}").__all__)
+    exported = set(comprehend_jobs.__all__)
+    # JobHandler is the one construct whose module is private machinery.
+    assert exported - public == {"JobHandler"}
+    for name in exported:
+        value = getattr(comprehend_jobs, name)
+        assert isinstance(value, type) or name == "JOB_TYPES", name

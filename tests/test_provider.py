@@ -23,7 +23,6 @@ from comprehend_jobs import (
     JobNetwork,
     JobStorage,
     PropValidationError,
-    log_key_statement,
 )
 
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
@@ -380,7 +379,7 @@ def test_a_key_of_the_same_app_can_be_given_the_logs_statement() -> None:
     app = new_app()
     stack = Stack(app, "Own", env=ENV)
     key = kms.Key(stack, "Mine", enable_key_rotation=True)
-    key.add_to_resource_policy(log_key_statement(stack))
+    key.add_to_resource_policy(JobHandler.log_key_statement(stack))
     JobHandler.use_log_key(stack, key)
     template = Template.from_stack(stack).to_json()
     (lid,) = _resources(template, "AWS::KMS::Key")

@@ -46,9 +46,9 @@ from comprehend_jobs import (
     EntityRecognitionJob,
     InputFormat,
     JobEncryption,
+    JobHandler,
     JobNetwork,
     JobStorage,
-    log_key_statement,
 )
 
 pytestmark = pytest.mark.slow
@@ -114,7 +114,7 @@ def imported_vpc(stack: Stack) -> None:
 def brought_log_key(stack: Stack) -> None:
     """The pattern with the platform team's log key (its policy lets CloudWatch Logs in)."""
     key = kms.Key(stack, "PlatformLogKey", enable_key_rotation=True)
-    key.add_to_resource_policy(log_key_statement(stack))
+    key.add_to_resource_policy(JobHandler.log_key_statement(stack))
     ComprehendAnalysis(
         stack,
         "Tickets",

@@ -12,9 +12,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from comprehend_jobs._private.provider import JobHandler, log_key_statement
+    from comprehend_jobs._private.provider import JobHandler
     from comprehend_jobs.data_access_role import DataAccessRole
     from comprehend_jobs.encryption import JobEncryption, KeyReference
+    from comprehend_jobs.errors import PropValidationError
     from comprehend_jobs.input_options import (
         DocumentFeatureType,
         DocumentReadAction,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
     from comprehend_jobs.network import JobNetwork
     from comprehend_jobs.pattern import ComprehendAnalysis
     from comprehend_jobs.storage import JobStorage
-    from comprehend_jobs.validation import PropValidationError
 
 #: Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
@@ -79,11 +79,10 @@ _EXPORTS: dict[str, str] = {
     "PiiEntitiesDetectionJob": "comprehend_jobs.jobs",
     "PiiMode": "comprehend_jobs.jobs",
     "PiiRedaction": "comprehend_jobs.jobs",
-    "PropValidationError": "comprehend_jobs.validation",
+    "PropValidationError": "comprehend_jobs.errors",
     "SentimentDetectionJob": "comprehend_jobs.jobs",
     "TargetedSentimentDetectionJob": "comprehend_jobs.jobs",
     "TopicsDetectionJob": "comprehend_jobs.jobs",
-    "log_key_statement": "comprehend_jobs._private.provider",
 }
 
 __all__ = [
@@ -119,7 +118,6 @@ __all__ = [
     "SentimentDetectionJob",
     "TargetedSentimentDetectionJob",
     "TopicsDetectionJob",
-    "log_key_statement",
 ]
 
 

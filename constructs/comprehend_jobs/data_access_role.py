@@ -53,23 +53,27 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct, IDependable, IValidation
 
 from comprehend_jobs._private.provider import JobHandler
-from comprehend_jobs.compliance.acknowledgments import acknowledge, resource_detail
-from comprehend_jobs.compliance.checkov import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
-from comprehend_jobs.encryption import OUTPUT_KEY_ACTIONS, VOLUME_KEY_ACTIONS, KeyReference
-from comprehend_jobs.interfaces import IDataAccessRole, IJobEncryption, IJobNetwork, IJobStorage
-from comprehend_jobs.job_types import JobType
-from comprehend_jobs.storage import prefix_fix, prefix_problem
-from comprehend_jobs.validation import (
+from comprehend_jobs._private.validation import (
     Problems,
     PropValidationError,
     construct_label,
     describe_problem,
 )
+from comprehend_jobs.compliance.acknowledgments import acknowledge, resource_detail
+from comprehend_jobs.compliance.checkov import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
+from comprehend_jobs.encryption import _OUTPUT_KEY_ACTIONS, _VOLUME_KEY_ACTIONS, KeyReference
+from comprehend_jobs.interfaces import IDataAccessRole, IJobEncryption, IJobNetwork, IJobStorage
+from comprehend_jobs.job_types import JobType
+from comprehend_jobs.storage import _prefix_fix, _prefix_problem
 
-SERVICE_PRINCIPAL = "comprehend.amazonaws.com"
+__all__ = [
+    "DataAccessRole",
+]
+
+_SERVICE_PRINCIPAL = "comprehend.amazonaws.com"
 
 #: The EC2 actions Comprehend documents for jobs in a VPC (Developer Guide, usingVPC).
-VPC_ACTIONS: tuple[str, ...] = (
+_VPC_ACTIONS: tuple[str, ...] = (
     "ec2:CreateNetworkInterface",
     "ec2:CreateNetworkInterfacePermission",
     "ec2:DeleteNetworkInterface",
@@ -82,9 +86,9 @@ VPC_ACTIONS: tuple[str, ...] = (
 )
 
 #: What Comprehend needs to read images and scanned PDFs (Developer Guide, running-classifiers).
-TEXTRACT_ACTIONS: tuple[str, ...] = ("textract:AnalyzeDocument", "textract:DetectDocumentText")
+_TEXTRACT_ACTIONS: tuple[str, ...] = ("textract:AnalyzeDocument", "textract:DetectDocumentText")
 
-ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
 @jsii.implements(iam.IPrincipal)
@@ -230,7 +234,7 @@ class _DataAccessRoleBase(Construct):
         return grant
 
     def _object_resource(self, bucket: s3.IBucket, prefix: str, prop: str) -> str:
-        why = prefix_problem(prefix)
+        why = _prefix_problem(prefix)
         if why:
             raise PropValidationError(
                 f"{type(self).__name__.lstrip('_')} at {self.node.path!r}",
@@ -239,7 +243,7 @@ class _DataAccessRoleBase(Construct):
                         prop,
                         prefix,
                         f"a valid S3 key prefix ({why})",
-                        prefix_fix(prefix, "input/", prop),
+                        _prefix_fix(prefix, "input/", prop),
                     )
                 ],
             )
@@ -317,9 +321,9 @@ class _DataAccessRoleBase(Construct):
             )
             problems.raise_if_any()
             if encryption.volume_ref is not None:
-                grants.append(self._grant_key(encryption.volume_ref, VOLUME_KEY_ACTIONS))
+                grants.append(self._grant_key(encryption.volume_ref, _VOLUME_KEY_ACTIONS))
             if encryption.output_ref is not None:
-                grants.append(self._grant_key(encryption.output_ref, OUTPUT_KEY_ACTIONS))
+                grants.append(self._grant_key(encryption.output_ref, _OUTPUT_KEY_ACTIONS))
             volume_ref = encryption.volume_ref
             # The handler (the Start*Job caller) gets CreateGrant + DescribeKey on the
             # volume key in its own policy; for a foreign key its owner must allow it too.
@@ -340,9 +344,9 @@ class _DataAccessRoleBase(Construct):
                     value=self._stack.to_json_string(statements),
                 )
         if volume_key is not None:
-            grants.append(self._grant(VOLUME_KEY_ACTIONS, [volume_key.key_arn]))
+            grants.append(self._grant(_VOLUME_KEY_ACTIONS, [volume_key.key_arn]))
         if output_key is not None:
-            grants.append(self._grant(OUTPUT_KEY_ACTIONS, [output_key.key_arn]))
+            grants.append(self._grant(_OUTPUT_KEY_ACTIONS, [output_key.key_arn]))
         if not grants:
             return iam.Grant.drop(self._role, "no key to grant")
         grant = grants[0]
@@ -353,13 +357,13 @@ class _DataAccessRoleBase(Construct):
     def grant_vpc_access(self) -> iam.Grant:
         """The nine EC2 actions Comprehend needs to place a job in a VPC (Resource ``*``)."""
         self._acknowledge_no_resource_level(vpc=True)
-        return self._grant(VPC_ACTIONS, ["*"])
+        return self._grant(_VPC_ACTIONS, ["*"])
 
     def grant_textract(self) -> iam.Grant:
         """textract:DetectDocumentText and textract:AnalyzeDocument (Resource ``*``), for
         jobs that read images or scanned PDFs (a ``DocumentReaderConfig``)."""
         self._acknowledge_no_resource_level(vpc=False)
-        return self._grant(TEXTRACT_ACTIONS, ["*"])
+        return self._grant(_TEXTRACT_ACTIONS, ["*"])
 
 
 class DataAccessRole(_DataAccessRoleBase):
@@ -424,7 +428,7 @@ class DataAccessRole(_DataAccessRoleBase):
             role_name=role_name,
             description=description or "Amazon Comprehend job data access (comprehend-jobs)",
             assumed_by=iam.ServicePrincipal(
-                SERVICE_PRINCIPAL,
+                _SERVICE_PRINCIPAL,
                 conditions={
                     "StringEquals": {"aws:SourceAccount": stack.account},
                     "ArnLike": {"aws:SourceArn": source_arns},
@@ -556,7 +560,7 @@ class _ImportedDataAccessRole(_DataAccessRoleBase):
     trust and permissions, so job types are not recorded and every grant is dropped."""
 
     def __init__(self, scope: Construct, construct_id: str, *, role_arn: str) -> None:
-        if not Token.is_unresolved(role_arn) and not ROLE_ARN_RE.match(str(role_arn)):
+        if not Token.is_unresolved(role_arn) and not _ROLE_ARN_RE.match(str(role_arn)):
             raise PropValidationError(
                 f"DataAccessRole.from_role_arn({construct_id})",
                 [

@@ -30,25 +30,31 @@ from aws_cdk import Annotations, Aws, CfnParameter, RemovalPolicy, Stack, Token,
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from comprehend_jobs.validation import Problems, construct_label
+from comprehend_jobs._private.validation import Problems, construct_label
+
+__all__ = [
+    "KEY_TOKEN_WARNING",
+    "JobEncryption",
+    "KeyReference",
+]
 
 #: The synth warning for a key given as a String parameter (any text passes CloudFormation).
 KEY_TOKEN_WARNING = "comprehend-jobs:key-token"
 #: What a key given as a token must resolve to.
-TOKEN_KEY_FORM = (
+_TOKEN_KEY_FORM = (
     "a key ARN 'arn:<partition>:kms:<region>:<account>:key/<key id>' (a token is sent and "
     "granted as given: a key ID or alias there makes an invalid IAM resource)"
 )
 #: A CfnParameter AllowedPattern that admits only key ARNs.
-KEY_ARN_PARAMETER_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+$"
+_KEY_ARN_PARAMETER_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+$"
 
 _KEY_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
 _ALIAS_NAME = r"alias/[a-zA-Z0-9/_-]{1,250}"
 _ARN_HEAD = r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-KEY_ID_RE = re.compile(rf"^{_KEY_ID}$")
-KEY_ARN_RE = re.compile(rf"^{_ARN_HEAD}key/{_KEY_ID}$")
-ALIAS_NAME_RE = re.compile(rf"^{_ALIAS_NAME}$")
-ALIAS_ARN_RE = re.compile(rf"^{_ARN_HEAD}(?P<alias>{_ALIAS_NAME})$")
+_KEY_ID_RE = re.compile(rf"^{_KEY_ID}$")
+_KEY_ARN_RE = re.compile(rf"^{_ARN_HEAD}key/{_KEY_ID}$")
+_ALIAS_NAME_RE = re.compile(rf"^{_ALIAS_NAME}$")
+_ALIAS_ARN_RE = re.compile(rf"^{_ARN_HEAD}(?P<alias>{_ALIAS_NAME})$")
 
 _VOLUME_FORMS = (
     "a KMS key ID of this account ('1234abcd-12ab-34cd-56ef-1234567890ab' or 'mrk-<32 hex>'), "
@@ -62,14 +68,14 @@ _OUTPUT_FORMS = (
 )
 
 #: Key-policy actions a foreign key owner must allow the DataAccessRole, per key use.
-VOLUME_KEY_ACTIONS: tuple[str, ...] = ("kms:CreateGrant",)
-OUTPUT_KEY_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
+_VOLUME_KEY_ACTIONS: tuple[str, ...] = ("kms:CreateGrant",)
+_OUTPUT_KEY_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
 #: Key-policy actions a foreign volume key's owner allows the job handler (the caller of
 #: Start*Job): what the handler's own policy grants it on the volume key.
-CALLER_VOLUME_KEY_ACTIONS: tuple[str, ...] = ("kms:CreateGrant", "kms:DescribeKey")
+_CALLER_VOLUME_KEY_ACTIONS: tuple[str, ...] = ("kms:CreateGrant", "kms:DescribeKey")
 #: The Sids of the two statements.
-DATA_ACCESS_ROLE_SID = "AllowComprehendDataAccessRole"
-CALLER_SID = "AllowComprehendJobHandler"
+_DATA_ACCESS_ROLE_SID = "AllowComprehendDataAccessRole"
+_CALLER_SID = "AllowComprehendJobHandler"
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,7 @@ class JobEncryption(Construct):
             ("existing_volume_key", existing_volume_key),
             ("existing_output_key", existing_output_key),
         ):
-            warn_if_string_parameter(self, prop, value)
+            _warn_if_string_parameter(self, prop, value)
         self.single_key = single_key
         policy = removal_policy or RemovalPolicy.RETAIN
         created: dict[str, kms.Key] = {}
@@ -297,8 +303,8 @@ class JobEncryption(Construct):
         uses: dict[str, list[str]] = {}
         caller_keys: set[str] = set()
         for ref, key_actions in (
-            (self.volume_ref, VOLUME_KEY_ACTIONS),
-            (self.output_ref, OUTPUT_KEY_ACTIONS),
+            (self.volume_ref, _VOLUME_KEY_ACTIONS),
+            (self.output_ref, _OUTPUT_KEY_ACTIONS),
         ):
             if ref is None or not ref.cross_account:
                 continue
@@ -308,11 +314,11 @@ class JobEncryption(Construct):
                 caller_keys.add(name)
         statements: dict[str, list[dict[str, Any]]] = {}
         for name, actions in uses.items():
-            statements[name] = [_key_policy_statement(DATA_ACCESS_ROLE_SID, role_arn, actions)]
+            statements[name] = [_key_policy_statement(_DATA_ACCESS_ROLE_SID, role_arn, actions)]
             if name in caller_keys and caller_role_arn is not None:
                 statements[name].append(
                     _key_policy_statement(
-                        CALLER_SID, caller_role_arn, list(CALLER_VOLUME_KEY_ACTIONS)
+                        _CALLER_SID, caller_role_arn, list(_CALLER_VOLUME_KEY_ACTIONS)
                     )
                 )
         return statements
@@ -399,7 +405,7 @@ def _ref_for_key(stack: Stack, key: kms.IKey) -> KeyReference:
     )
 
 
-def warn_if_string_parameter(scope: Construct, prop: str, value: object) -> None:
+def _warn_if_string_parameter(scope: Construct, prop: str, value: object) -> None:
     """Warn when ``value`` is a ``CfnParameter`` of type String without an
     ``allowed_pattern``: CloudFormation accepts any text, and only a key ARN works."""
     parameter = _parameter_of(scope, value)
@@ -408,8 +414,8 @@ def warn_if_string_parameter(scope: Construct, prop: str, value: object) -> None
     Annotations.of(scope).add_warning_v2(
         KEY_TOKEN_WARNING,
         f"{prop} is the CfnParameter {parameter.node.path} of type String, which accepts "
-        f"any text at deploy time; it must be {TOKEN_KEY_FORM}. Fix: give the parameter "
-        f"allowed_pattern={KEY_ARN_PARAMETER_PATTERN!r}, or pass the key as a kms.IKey.",
+        f"any text at deploy time; it must be {_TOKEN_KEY_FORM}. Fix: give the parameter "
+        f"allowed_pattern={_KEY_ARN_PARAMETER_PATTERN!r}, or pass the key as a kms.IKey.",
     )
 
 
@@ -433,7 +439,7 @@ def _parameter_of(scope: Construct, value: object) -> CfnParameter | None:
     return None
 
 
-def resolve_key(
+def _resolve_key(
     problems: Problems, stack: Stack, prop: str, value: kms.IKey | str, *, aliases: bool
 ) -> KeyReference | None:
     """The reference for a key prop given as an IKey or a string, in the stack's Region;
@@ -499,7 +505,7 @@ def _resolve_any(
         return _ref_for_key(stack, value)
     if Token.is_unresolved(value):
         # A deploy-time value (e.g. a parameter): sent and granted as given, so it must be
-        # a key ARN (TOKEN_KEY_FORM); a String parameter gets a warning.
+        # a key ARN (_TOKEN_KEY_FORM); a String parameter gets a warning.
         return KeyReference(
             value, value, None, Aws.ACCOUNT_ID, Aws.REGION, stack.partition, None, False
         )
@@ -510,16 +516,16 @@ def _resolve_any(
             if volume and ("alias/" in value)
             else "copy the key ID or ARN from the KMS console"
         )
-        problems.add(prop, value, f"{forms}; a token must resolve to {TOKEN_KEY_FORM}", fix)
+        problems.add(prop, value, f"{forms}; a token must resolve to {_TOKEN_KEY_FORM}", fix)
     return ref
 
 
 def _ref_for_string(stack: Stack, value: str, *, volume: bool) -> KeyReference | None:
     partition, region, account = stack.partition, stack.region, stack.account
-    if KEY_ID_RE.match(value):
+    if _KEY_ID_RE.match(value):
         arn = f"arn:{partition}:kms:{region}:{account}:key/{value}"
         return KeyReference(value, arn, None, account, region, partition, None, False)
-    m = KEY_ARN_RE.match(value)
+    m = _KEY_ARN_RE.match(value)
     if m:
         return KeyReference(
             value,
@@ -533,9 +539,9 @@ def _ref_for_string(stack: Stack, value: str, *, volume: bool) -> KeyReference |
         )
     if volume:
         return None
-    if ALIAS_NAME_RE.match(value) and not value.startswith("alias/aws/"):
+    if _ALIAS_NAME_RE.match(value) and not value.startswith("alias/aws/"):
         return KeyReference(value, None, value, account, region, partition, None, False)
-    m = ALIAS_ARN_RE.match(value)
+    m = _ALIAS_ARN_RE.match(value)
     if m and not m["alias"].startswith("alias/aws/"):
         return KeyReference(
             value,
@@ -550,6 +556,6 @@ def _ref_for_string(stack: Stack, value: str, *, volume: bool) -> KeyReference |
     return None
 
 
-def key_reference(stack: Stack, key: kms.IKey) -> KeyReference:
+def _key_reference(stack: Stack, key: kms.IKey) -> KeyReference:
     """The reference for a CDK key object (e.g. the key a bucket was imported with)."""
     return _ref_for_key(stack, key)

@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from enum import Enum, StrEnum
 from typing import Any
 
-from comprehend_jobs.validation import Problems
+from comprehend_jobs._private.validation import Problems
+
+__all__ = [
+    "DocumentFeatureType",
+    "DocumentReadAction",
+    "DocumentReadMode",
+    "DocumentReader",
+    "InputFormat",
+]
 
 
 class InputFormat(StrEnum):

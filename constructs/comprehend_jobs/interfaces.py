@@ -16,6 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+__all__ = [
+    "IDataAccessRole",
+    "IJobEncryption",
+    "IJobNetwork",
+    "IJobStorage",
+]
+
 if TYPE_CHECKING:
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_kms as kms

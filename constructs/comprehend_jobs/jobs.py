@@ -37,6 +37,12 @@ from constructs import Construct, IValidation
 from comprehend_jobs._lambda.job_types import RESOURCE_TYPE
 from comprehend_jobs._private import api_model
 from comprehend_jobs._private.provider import JobProvider
+from comprehend_jobs._private.validation import (
+    Problems,
+    construct_label,
+    describe_problem,
+    is_unresolved,
+)
 from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.interfaces import (
     IDataAccessRole,
@@ -56,18 +62,30 @@ from comprehend_jobs.job_types import (
     TOPICS_DETECTION,
     JobType,
 )
-from comprehend_jobs.validation import (
-    Problems,
-    construct_label,
-    describe_problem,
-    is_unresolved,
-)
+
+__all__ = [
+    "CLOSED_JOB_TYPE_WARNING",
+    "MODEL_REGION_WARNING",
+    "AnalysisJob",
+    "DocumentClassificationJob",
+    "DominantLanguageDetectionJob",
+    "EntityRecognitionJob",
+    "EventsDetectionJob",
+    "JobProps",
+    "KeyPhrasesDetectionJob",
+    "PiiEntitiesDetectionJob",
+    "PiiMode",
+    "PiiRedaction",
+    "SentimentDetectionJob",
+    "TargetedSentimentDetectionJob",
+    "TopicsDetectionJob",
+]
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 #: Comprehend allows 50 tags per resource.
-MAX_TAGS = 50
+_MAX_TAGS = 50
 #: The synth warning on a job whose type is closed to new customers (the job-type table's
 #: ``closed_to_new_customers``: topic modeling and event detection).
 CLOSED_JOB_TYPE_WARNING = "comprehend-jobs:closed-job-type"
@@ -202,7 +220,7 @@ class _JobBase(Construct):
                     problems.add(prop, None, f"an {interface.__name__} (required)", fix)
             else:
                 problems.check_interface(prop, value, interface, fix)
-        check_job_props(
+        _check_job_props(
             problems,
             job_type=job_type,
             in_vpc=network is not None,
@@ -221,7 +239,7 @@ class _JobBase(Construct):
         assert storage is not None and role is not None
         super().__init__(scope, id)
         if model_source is not None:
-            warn_model_region(self, model_source[1], model_prop or model_source[0])
+            _warn_model_region(self, model_source[1], model_prop or model_source[0])
         if job_type.closed_to_new_customers:
             Annotations.of(self).add_warning_v2(
                 CLOSED_JOB_TYPE_WARNING,
@@ -416,7 +434,7 @@ class _CustomModelJob(AnalysisJob):
         self, scope: Construct, id: str, models: Mapping[str, str | None], **props: Any
     ) -> None:
         problems = Problems(construct_label(type(self).__name__, scope, id))
-        source = check_model_source(
+        source = _check_model_source(
             problems, {prop: (self.MODEL_PROPS[prop], arn) for prop, arn in models.items()}
         )
         model_prop = next((prop for prop, arn in models.items() if arn is not None), None)
@@ -863,7 +881,7 @@ class _InputDocumentsCheck:
         ]
 
 
-def check_model_source(
+def _check_model_source(
     problems: Problems, candidates: Mapping[str, tuple[str, str | None]]
 ) -> tuple[str, str] | None:
     """The one (API field, ARN) pair given among ``candidates`` (prop -> (field, ARN)),
@@ -921,7 +939,7 @@ _ARN_EXAMPLES = {
 }
 
 
-def job_name_problem(name: str) -> tuple[str, str] | None:
+def _job_name_problem(name: str) -> tuple[str, str] | None:
     """(allowed, fix) when ``name`` is not a valid JobName, pointing at the bad
     characters or the length; None when it is valid."""
     bad = sorted(
@@ -949,7 +967,7 @@ def job_name_problem(name: str) -> tuple[str, str] | None:
     return None
 
 
-def check_job_props(
+def _check_job_props(
     problems: Problems,
     *,
     job_type: JobType,
@@ -978,12 +996,15 @@ def check_job_props(
         if not isinstance(job_name, str):
             problems.add("job_name", job_name, "a string", "pass job_name as a str")
         elif not api_model.is_valid_job_name(job_name):
-            allowed, fix = job_name_problem(job_name) or (f"1-{_JOB_NAME_MAX} characters", "fix it")
+            allowed, fix = _job_name_problem(job_name) or (
+                f"1-{_JOB_NAME_MAX} characters",
+                "fix it",
+            )
             problems.add("job_name", job_name, allowed, fix)
     if tags:
-        if len(tags) > MAX_TAGS:
+        if len(tags) > _MAX_TAGS:
             problems.add(
-                "tags", f"{len(tags)} tags", f"at most {MAX_TAGS} tags per job", "drop some tags"
+                "tags", f"{len(tags)} tags", f"at most {_MAX_TAGS} tags per job", "drop some tags"
             )
         for key, value in tags.items():
             if is_unresolved(key) or is_unresolved(value):
@@ -1077,7 +1098,7 @@ def _check_same_region(
         )
 
 
-def warn_model_region(job: Construct, arn: str, prop: str) -> None:
+def _warn_model_region(job: Construct, arn: str, prop: str) -> None:
     """Warn at synth when an env-agnostic stack's job names a model of one Region: the
     stack works only when deployed there."""
     model_region = _arn_region(arn)

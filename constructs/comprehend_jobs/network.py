@@ -61,12 +61,17 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct, IValidation
 
 from comprehend_jobs._private import api_model
+from comprehend_jobs._private.validation import Problems, bool_fix, construct_label
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks_under
-from comprehend_jobs.validation import Problems, bool_fix, construct_label
+
+__all__ = [
+    "S3_ROUTE_WARNING",
+    "JobNetwork",
+]
 
 #: What Comprehend's VpcConfig accepts (its list shapes' maximums in the API model).
-MAX_SUBNETS: int = api_model.shape_metadata(api_model.member_shape("VpcConfig", "Subnets"))["max"]
-MAX_SECURITY_GROUPS: int = api_model.shape_metadata(
+_MAX_SUBNETS: int = api_model.shape_metadata(api_model.member_shape("VpcConfig", "Subnets"))["max"]
+_MAX_SECURITY_GROUPS: int = api_model.shape_metadata(
     api_model.member_shape("VpcConfig", "SecurityGroupIds")
 )["max"]
 #: The warning for job subnets whose route to S3 cannot be checked at synth.
@@ -198,11 +203,11 @@ class JobNetwork(Construct):
                     "pass existing_vpc (with its subnets' route table IDs), or omit "
                     "s3_gateway_endpoint",
                 )
-            if not 1 <= len(subnets) <= MAX_SUBNETS:
+            if not 1 <= len(subnets) <= _MAX_SUBNETS:
                 problems.add(
                     "subnet_selection",
                     [s.subnet_id for s in subnets],
-                    f"1 to {MAX_SUBNETS} subnets (Comprehend VpcConfig)",
+                    f"1 to {_MAX_SUBNETS} subnets (Comprehend VpcConfig)",
                     "pass fewer subnets",
                 )
         else:
@@ -231,8 +236,8 @@ class JobNetwork(Construct):
                         "between the AZs), e.g. '10.0.0.0/16'",
                         "pass a network address such as '10.20.0.0/16'",
                     )
-            if max_azs is not None and not 1 <= max_azs <= MAX_SUBNETS:
-                problems.add("max_azs", max_azs, f"1 to {MAX_SUBNETS}", "use 2 (the default) or 3")
+            if max_azs is not None and not 1 <= max_azs <= _MAX_SUBNETS:
+                problems.add("max_azs", max_azs, f"1 to {_MAX_SUBNETS}", "use 2 (the default) or 3")
         if security_groups is not None:
             if not isinstance(security_groups, list | tuple) or not all(
                 _is_security_group(g) for g in security_groups
@@ -243,11 +248,11 @@ class JobNetwork(Construct):
                     "a list of ec2.ISecurityGroup",
                     "pass [ec2.SecurityGroup.from_security_group_id(...)]",
                 )
-            elif not 1 <= len(security_groups) <= MAX_SECURITY_GROUPS:
+            elif not 1 <= len(security_groups) <= _MAX_SECURITY_GROUPS:
                 problems.add(
                     "security_groups",
                     [g.security_group_id for g in security_groups],
-                    f"1 to {MAX_SECURITY_GROUPS} security groups (Comprehend VpcConfig)",
+                    f"1 to {_MAX_SECURITY_GROUPS} security groups (Comprehend VpcConfig)",
                     "pass at most 5 groups, or omit security_groups to get one created",
                 )
             if s3_prefix_list_id is not None:
@@ -383,11 +388,11 @@ class JobNetwork(Construct):
             )
             return None
         subnets = list(selected.subnets)
-        if not Token.is_unresolved(selected.subnet_ids) and not (1 <= len(subnets) <= MAX_SUBNETS):
+        if not Token.is_unresolved(selected.subnet_ids) and not (1 <= len(subnets) <= _MAX_SUBNETS):
             problems.add(
                 "subnet_selection",
                 [s.subnet_id for s in subnets],
-                f"1 to {MAX_SUBNETS} subnets (Comprehend VpcConfig)",
+                f"1 to {_MAX_SUBNETS} subnets (Comprehend VpcConfig)",
                 "narrow the selection (e.g. one_per_az=True) or add private subnets",
             )
         if selected.has_public:
@@ -583,7 +588,7 @@ class JobNetwork(Construct):
             ("subnet_ids", subnet_ids, "Subnets"),
             ("security_group_ids", security_group_ids, "SecurityGroupIds"),
         ):
-            check_id_list(problems, prop, ids, shape)
+            _check_id_list(problems, prop, ids, shape)
         if s3_gateway_endpoint is True:
             problems.add(
                 "s3_gateway_endpoint",
@@ -749,7 +754,7 @@ class _OneS3EndpointPerRouteTable:
         ]
 
 
-def check_id_list(problems: Problems, prop: str, ids: object, member: str) -> None:
+def _check_id_list(problems: Problems, prop: str, ids: object, member: str) -> None:
     """Record a problem unless ``ids`` is a list of IDs ``VpcConfig.<member>`` accepts
     (its length limits and ID pattern, read from botocore's model)."""
     list_shape = api_model.member_shape("VpcConfig", member)

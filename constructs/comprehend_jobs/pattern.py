@@ -23,6 +23,7 @@ from constructs import Construct
 
 from comprehend_jobs._private.provider import JobHandler
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
+from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
@@ -32,12 +33,15 @@ from comprehend_jobs.jobs import (
     AnalysisJob,
     DocumentClassificationJob,
     EntityRecognitionJob,
-    check_job_props,
-    check_model_source,
+    _check_job_props,
+    _check_model_source,
 )
 from comprehend_jobs.network import JobNetwork
-from comprehend_jobs.storage import JobStorage, prefix_problem, suggest_prefix
-from comprehend_jobs.validation import Problems, construct_label
+from comprehend_jobs.storage import JobStorage, _prefix_problem, _suggest_prefix
+
+__all__ = [
+    "ComprehendAnalysis",
+]
 
 #: A flywheel's model type (the API's ``ModelType``) -> the job the pattern starts with it.
 _FLYWHEEL_JOB_TYPES: dict[str, JobType] = {
@@ -224,11 +228,11 @@ class ComprehendAnalysis(Construct):
             "flywheel_arn": ("FlywheelArn", flywheel_arn),
         }
         # Everything the job will check is checked here, before any part is made.
-        source = check_model_source(problems, models)
+        source = _check_model_source(problems, models)
         job_type = _job_type(problems, source, flywheel_arn, flywheel_model_type)
         if source is not None and job_type is not None:
             given = next(prop for prop, (_, arn) in models.items() if arn is not None)
-            check_job_props(
+            _check_job_props(
                 problems,
                 job_type=job_type,
                 in_vpc=network is not False,
@@ -445,9 +449,9 @@ def _check_s3_uris(
         location = parse_s3_uri(problems, prop, uri)
         if location is None:
             continue
-        why = prefix_problem(location.prefix)
+        why = _prefix_problem(location.prefix)
         if why:
-            fixed = S3Location(location.bucket, suggest_prefix(location.prefix, f"{which}/"))
+            fixed = S3Location(location.bucket, _suggest_prefix(location.prefix, f"{which}/"))
             problems.add(
                 prop,
                 uri,

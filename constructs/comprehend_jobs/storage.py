@@ -42,20 +42,24 @@ from comprehend_jobs._private.input_documents import (
     upload_documents,
 )
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
+from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.compliance.acknowledgments import acknowledge
 from comprehend_jobs.compliance.checkov import ACCESS_LOG_DESTINATION, skip_checks
 from comprehend_jobs.encryption import (
     KeyReference,
-    key_reference,
-    resolve_key,
-    warn_if_string_parameter,
+    _key_reference,
+    _resolve_key,
+    _warn_if_string_parameter,
 )
 from comprehend_jobs.interfaces import IJobEncryption
-from comprehend_jobs.validation import Problems, construct_label
+
+__all__ = [
+    "JobStorage",
+]
 
 #: Default prefixes: a trailing "/" so "input/" never matches "input2/...".
-DEFAULT_INPUT_PREFIX = "input/"
-DEFAULT_OUTPUT_PREFIX = "output/"
+_DEFAULT_INPUT_PREFIX = "input/"
+_DEFAULT_OUTPUT_PREFIX = "output/"
 
 _PREFIX_ALLOWED = (
     "an S3 key prefix ending in '/', of at most 1024 bytes (UTF-8), with no leading '/', "
@@ -65,7 +69,7 @@ _PREFIX_ALLOWED = (
 )
 
 
-def prefix_problem(value: object) -> str | None:
+def _prefix_problem(value: object) -> str | None:
     """Why ``value`` is not a valid prefix, or None when it is (tokens are not checked)."""
     if not isinstance(value, str):
         return "not a string"
@@ -94,9 +98,9 @@ def prefix_problem(value: object) -> str | None:
     return None
 
 
-def suggest_prefix(value: object, default: str = DEFAULT_INPUT_PREFIX) -> str:
+def _suggest_prefix(value: object, default: str = _DEFAULT_INPUT_PREFIX) -> str:
     """A valid prefix close to ``value`` (its path segments, cleaned, ending in '/');
-    ``default`` when nothing usable is left. Always passes ``prefix_problem``."""
+    ``default`` when nothing usable is left. Always passes ``_prefix_problem``."""
     if not isinstance(value, str):
         return default
     if value.lower().startswith("s3://"):
@@ -111,16 +115,16 @@ def suggest_prefix(value: object, default: str = DEFAULT_INPUT_PREFIX) -> str:
     return suggestion or default
 
 
-def prefix_fix(value: object, default: str = DEFAULT_INPUT_PREFIX, prop: str = "prefix") -> str:
+def _prefix_fix(value: object, default: str = _DEFAULT_INPUT_PREFIX, prop: str = "prefix") -> str:
     """The fix for an invalid prefix: a valid one, or for an S3 URI, where its parts go."""
     if isinstance(value, str) and value.lower().startswith("s3://"):
         bucket = value[5:].partition("/")[0]
         role = "output" if prop.startswith("output") else "input"
         return (
             f"pass the bucket separately (existing_{role}_bucket=s3.Bucket.from_bucket_name("
-            f"scope, id, {bucket!r})) and {prop}={suggest_prefix(value, default)!r}"
+            f"scope, id, {bucket!r})) and {prop}={_suggest_prefix(value, default)!r}"
         )
-    return f"use {prop}={suggest_prefix(value, default)!r}"
+    return f"use {prop}={_suggest_prefix(value, default)!r}"
 
 
 def _is_bucket(value: object) -> bool:
@@ -128,7 +132,7 @@ def _is_bucket(value: object) -> bool:
 
 
 #: The aws-cdk-lib feature flag that makes access-log delivery use a bucket policy.
-ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
+_ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 
 class JobStorage(Construct):
@@ -180,8 +184,8 @@ class JobStorage(Construct):
         encryption: IJobEncryption | None = None,
         existing_input_bucket: s3.IBucket | None = None,
         existing_output_bucket: s3.IBucket | None = None,
-        input_prefix: str = DEFAULT_INPUT_PREFIX,
-        output_prefix: str = DEFAULT_OUTPUT_PREFIX,
+        input_prefix: str = _DEFAULT_INPUT_PREFIX,
+        output_prefix: str = _DEFAULT_OUTPUT_PREFIX,
         existing_access_log_bucket: s3.IBucket | None = None,
         removal_policy: RemovalPolicy | None = None,
         auto_delete_objects: bool = False,
@@ -205,7 +209,7 @@ class JobStorage(Construct):
                     "drop input_bucket_key, or pass existing_input_bucket too",
                 )
             else:
-                input_key_ref = resolve_key(
+                input_key_ref = _resolve_key(
                     problems, stack, "input_bucket_key", input_bucket_key, aliases=True
                 )
         if encryption is not None and not problems.check_interface(
@@ -240,16 +244,16 @@ class JobStorage(Construct):
                     f"use a bucket in {stack.region}, or deploy the stack to {region}",
                 )
         for prop, prefix, fallback in (
-            ("input_prefix", input_prefix, DEFAULT_INPUT_PREFIX),
-            ("output_prefix", output_prefix, DEFAULT_OUTPUT_PREFIX),
+            ("input_prefix", input_prefix, _DEFAULT_INPUT_PREFIX),
+            ("output_prefix", output_prefix, _DEFAULT_OUTPUT_PREFIX),
         ):
-            why = prefix_problem(prefix)
+            why = _prefix_problem(prefix)
             if why:
                 problems.add(
                     prop,
                     prefix,
                     f"{_PREFIX_ALLOWED} (this one {why})",
-                    prefix_fix(prefix, fallback, prop),
+                    _prefix_fix(prefix, fallback, prop),
                 )
         creates_any = existing_input_bucket is None or existing_output_bucket is None
         if not creates_any:
@@ -302,10 +306,10 @@ class JobStorage(Construct):
         # Server access logs are delivered through a bucket policy, never the legacy
         # LogDeliveryWrite ACL (which needs ACLs enabled on the log bucket), whatever
         # feature flags the user's app sets: context set here applies to this subtree only.
-        self.node.set_context(ACCESS_LOGS_USE_BUCKET_POLICY, True)
+        self.node.set_context(_ACCESS_LOGS_USE_BUCKET_POLICY, True)
         self.input_prefix: str = input_prefix
         self.output_prefix: str = output_prefix
-        warn_if_string_parameter(self, "input_bucket_key", input_bucket_key)
+        _warn_if_string_parameter(self, "input_bucket_key", input_bucket_key)
         self.encryption = encryption
         policy = removal_policy or RemovalPolicy.RETAIN
         self.data_key: kms.IKey | None = None
@@ -333,7 +337,7 @@ class JobStorage(Construct):
         if input_key_ref is None and existing_input_bucket is not None:
             imported_key = existing_input_bucket.encryption_key
             if imported_key is not None:
-                input_key_ref = key_reference(stack, imported_key)
+                input_key_ref = _key_reference(stack, imported_key)
         #: The key of a brought input bucket (``input_bucket_key``, else the key it was
         #: imported with): the DataAccessRole gets kms:Decrypt on it through S3. None for
         #: a created input bucket (its key is granted with the bucket) or an unknown key.

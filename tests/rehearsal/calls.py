@@ -39,7 +39,7 @@ COMPREHEND = "comprehend.amazonaws.com"
 #: The nine EC2 actions Comprehend documents for jobs in a VPC (COMPREHEND_FACTS §2b).
 #: Written out here on purpose rather than imported from the library: the rehearsal lists
 #: what the service calls from its documentation, never from the grants it checks.
-VPC_ACTIONS = (
+_VPC_ACTIONS = (
     "ec2:CreateNetworkInterface",
     "ec2:CreateNetworkInterfacePermission",
     "ec2:DeleteNetworkInterface",
@@ -50,7 +50,7 @@ VPC_ACTIONS = (
     "ec2:DescribeSubnets",
     "ec2:DescribeSecurityGroups",
 )
-TEXTRACT_ACTIONS = ("textract:DetectDocumentText", "textract:AnalyzeDocument")
+_TEXTRACT_ACTIONS = ("textract:DetectDocumentText", "textract:AnalyzeDocument")
 #: Comprehend's output folder infix per job type is undocumented; any name under the
 #: prefix must be writable, so one representative object is enough.
 OUTPUT_OBJECT = "{account}-JOB-{job_id}/output/output.tar.gz"
@@ -600,7 +600,7 @@ class CallLister:
                 for action, resource in self._vpc_resources(vpc):
                     yield as_role(action, resource, "Comprehend places the job's ENIs")
             if request["InputDataConfig"].get("DocumentReaderConfig"):
-                for action in TEXTRACT_ACTIONS:
+                for action in _TEXTRACT_ACTIONS:
                     yield as_role(action, "*", "the job reads documents through Textract")
                     on_event, _ = self._handler_functions(job)
                     yield self._role_call(
@@ -616,7 +616,7 @@ class CallLister:
         env = self.env
         ec2 = f"arn:{env.partition}:ec2:{env.region}:{env.account}"
         eni = f"{ec2}:network-interface/eni-0123456789abcdef0"
-        for action in VPC_ACTIONS:
+        for action in _VPC_ACTIONS:
             if action == "ec2:CreateNetworkInterface":
                 yield action, eni
                 for subnet in vpc["Subnets"]:

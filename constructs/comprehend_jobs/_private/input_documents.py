@@ -22,6 +22,7 @@ from constructs import Construct
 
 from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs._private.provider import JobHandler, log_write_statement
+from comprehend_jobs._private.validation import Problems
 from comprehend_jobs.compliance.acknowledgments import (
     DEPLOY_TIME_FUNCTIONS,
     INPUT_DOCUMENTS_UPLOAD,
@@ -29,7 +30,6 @@ from comprehend_jobs.compliance.acknowledgments import (
     flatten_reference,
 )
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
-from comprehend_jobs.validation import Problems
 
 #: What ``input_documents`` accepts, for messages.
 DOCUMENTS_FORMS = "a folder that exists, or a list of aws_s3_deployment sources"

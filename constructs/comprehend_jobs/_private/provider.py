@@ -36,6 +36,7 @@ from constructs import Construct, IConstruct
 from comprehend_jobs._private.caller_permissions import CallerPermissions
 from comprehend_jobs._private.handler_asset import ASSET_EXCLUDES, handler_asset_path
 from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
+from comprehend_jobs._private.validation import Problems
 from comprehend_jobs.compliance.acknowledgments import (
     COMPREHEND_JOB_IDS,
     DEPLOY_TIME_FUNCTIONS,
@@ -50,7 +51,6 @@ from comprehend_jobs.compliance.checkov import (
     skip_checks,
 )
 from comprehend_jobs.job_types import JOB_TYPES, JobType
-from comprehend_jobs.validation import Problems
 
 #: The newest Python runtime this aws-cdk-lib knows (cdk-nag checks for the newest).
 HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -137,6 +137,14 @@ class JobHandler(Construct):
             return existing
         return cls(stack, cls.ID)
 
+    @staticmethod
+    def log_key_statement(stack: Stack) -> iam.PolicyStatement:
+        """The key-policy statement that lets CloudWatch Logs of ``stack``'s Region use a
+        key for the log groups of ``stack``'s account and Region, and for nothing else: add
+        it to the policy of a key given to ``use_log_key``.
+        """
+        return log_key_statement(stack)
+
     @classmethod
     def use_log_key(cls, scope: Construct, key: kms.IKey) -> JobHandler:
         """Use ``key`` for the library's own log groups and function environments in the
@@ -149,8 +157,9 @@ class JobHandler(Construct):
         principal ``logs.<region>.<url suffix>``, ``kms:Encrypt``, ``kms:Decrypt``,
         ``kms:ReEncrypt*``, ``kms:GenerateDataKey*`` and ``kms:DescribeKey``, conditioned on
         ``kms:EncryptionContext:aws:logs:arn`` being a log group of this account and Region
-        (``log_key_statement(stack)`` is that statement; for a ``kms.Key`` of the same app,
-        ``key.add_to_resource_policy(log_key_statement(stack))`` adds it, and it is a
+        (``JobHandler.log_key_statement(stack)`` is that statement; for a ``kms.Key`` of
+        the same app, ``key.add_to_resource_policy(JobHandler.log_key_statement(stack))``
+        adds it, and it is a
         no-op for imported keys). Lambda encrypts the functions' environments with it: the
         principals that deploy the stack need ``kms:CreateGrant``, ``kms:Encrypt`` and
         ``kms:Decrypt`` on it (a default key policy, which delegates to IAM, allows that

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from comprehend_jobs._private import api_model
-from comprehend_jobs.validation import Problems, is_unresolved
+from comprehend_jobs._private.validation import Problems, is_unresolved
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ it is often read at the bottom of a long traceback.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
 from enum import Enum
 from typing import Any, Protocol
 
 from aws_cdk import Token
 from constructs import Construct
+
+from comprehend_jobs.errors import PropValidationError
 
 #: String values that read as a boolean (context and environment variables give strings).
 _TRUE_STRINGS = frozenset({"true", "yes", "y", "on", "1"})
@@ -31,26 +32,6 @@ _INTERFACES = (
     ("subnet_id", "ec2.ISubnet"),
     ("role_arn", "iam.IRole"),
 )
-
-
-class PropValidationError(ValueError):
-    """Raised when a construct's props are invalid; the message lists every problem.
-
-    The first line names the construct and the problem; ``problems`` holds each problem.
-    """
-
-    def __init__(self, construct: str, problems: Iterable[str]) -> None:
-        self.construct = construct
-        self.problems = list(problems)
-        if len(self.problems) == 1:
-            message = f"{construct}: invalid props: {self.problems[0]}"
-        else:
-            props = ", ".join(dict.fromkeys(p.split("=", 1)[0] for p in self.problems))
-            lines = "\n".join(f"  - {p}" for p in self.problems)
-            message = (
-                f"{construct}: invalid props: {len(self.problems)} problems ({props}):\n{lines}"
-            )
-        super().__init__(message)
 
 
 def construct_label(class_name: str, scope: Construct | None, construct_id: str) -> str:
