@@ -200,8 +200,11 @@ class JobHandler(Construct):
         (the class documents ``log_key``)."""
         super().__init__(scope, id)
         stack = Stack.of(self)
+        # One ARN pattern made and resolved per stack; each job type's is that pattern
+        # with the type's resource name put in (the rest of the ARN does not depend on it).
+        pattern = _job_arn_pattern(stack)
         self.permissions = CallerPermissions(
-            job_arn_pattern=lambda t: _job_arn_pattern(stack, t),
+            job_arn_pattern=lambda t: pattern.replace(_JOB_TYPE, t.arn_resource),
             sort_key=lambda value: json.dumps(stack.resolve(value), sort_keys=True),
             is_token=Token.is_unresolved,
         )
@@ -236,11 +239,12 @@ class JobHandler(Construct):
         self.policy = self._add_policy()
         # Describe and Stop are granted on every job type's '<type>-job/*' (a removed job's
         # Delete runs after the policy update), so each of those patterns is in the policy.
+        detail = resource_detail(self.policy, pattern)
         acknowledge(
             self.policy,
             COMPREHEND_JOB_IDS,
             applies_to=[
-                resource_detail(self.policy, _job_arn_pattern(stack, job_type))
+                detail.replace(_JOB_TYPE, job_type.arn_resource)
                 for _, job_type in sorted(JOB_TYPES.items())
             ],
         )
@@ -553,8 +557,14 @@ def log_key_statement(stack: Stack) -> iam.PolicyStatement:
     )
 
 
-def _job_arn_pattern(stack: Stack, job_type: JobType) -> str:
-    return stack.format_arn(service="comprehend", resource=job_type.arn_resource, resource_name="*")
+#: Stands for a job type's ARN resource name (``entity-recognizer-job``...) in the pattern
+#: of ``_job_arn_pattern``; no token, partition, region or account contains it.
+_JOB_TYPE = "@COMPREHEND_JOB_TYPE@"
+
+
+def _job_arn_pattern(stack: Stack) -> str:
+    """``arn:<partition>:comprehend:<region>:<account>:<_JOB_TYPE>/*`` of ``stack``."""
+    return stack.format_arn(service="comprehend", resource=_JOB_TYPE, resource_name="*")
 
 
 def log_write_statement(
