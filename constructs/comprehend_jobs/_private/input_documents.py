@@ -110,9 +110,13 @@ def upload_documents(
     }
     wildcards = sorted(d for d in details if d.endswith("/*"))
     acknowledge(policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards)
-    # BucketDeployment's function is a singleton at stack level.
+    # BucketDeployment's function is a singleton at stack level: found by the id
+    # aws-cdk-lib gives it (no memory limit, storage size, VPC or security groups set
+    # here), or by a scan of the stack's children should that id ever change.
     handler_key_arn = handler.log_key.key_arn
-    for child in stack.node.children:
+    singleton = stack.node.try_find_child(_BUCKET_DEPLOYMENT_FUNCTION_ID)
+    children = [singleton] if singleton is not None else stack.node.children
+    for child in children:
         if child.node.id.startswith("Custom::CDKBucketDeployment"):
             acknowledge(child, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-L1"])
             acknowledge(child, DEPLOY_TIME_FUNCTIONS)
@@ -123,6 +127,11 @@ def upload_documents(
             if isinstance(function, CfnResource):
                 function.add_property_override("KmsKeyArn", handler_key_arn)
     return upload
+
+
+#: The stack-level id of BucketDeployment's singleton function when none of the props
+#: that change it (memory limit, ephemeral storage, VPC, security groups) are set.
+_BUCKET_DEPLOYMENT_FUNCTION_ID = "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C"
 
 
 def _as_list(value: Any) -> list[Any]:
