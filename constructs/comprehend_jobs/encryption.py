@@ -392,13 +392,16 @@ def _check_exclusive(
 
 
 def _ref_for_key(stack: Stack, key: kms.IKey) -> KeyReference:
-    account = key.env.account
+    # Each property read is a jsii round trip: the env and the ARN are read once.
+    env = key.env
+    account = env.account
+    key_arn = key.key_arn
     return KeyReference(
-        key_id=key.key_arn,
-        key_arn=key.key_arn,
+        key_id=key_arn,
+        key_arn=key_arn,
         alias_name=None,
         account=account,
-        region=key.env.region,
+        region=env.region,
         partition=stack.partition,
         key=key,
         cross_account=_account_differs(account, stack),
