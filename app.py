@@ -273,10 +273,13 @@ def check_keys(context: dict[str, Any]) -> None:
 
 def read_config(node: Any, *, under_cli: bool | None = None) -> AppConfig:
     """Read and check every context key the app uses; one error names the key and form."""
-    check_keys(dict(node.get_all_context()))
+    # The node's context merged with its scopes' (nearest wins), as try_get_context reads
+    # it: fetched once, not one jsii round trip per key.
+    context = dict(node.get_all_context())
+    check_keys(context)
 
     def get(key: str) -> Any:
-        value = node.try_get_context(key)
+        value = context.get(key)
         return None if value is None or value == "" else value
 
     def optional_text(key: str) -> str | None:
