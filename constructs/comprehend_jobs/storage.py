@@ -362,9 +362,11 @@ class JobStorage(Construct):
             removal_policy=policy,
             auto_delete_objects=auto_delete,
         )
-        acknowledge(bucket.node.default_child or bucket, "ACCESS_LOG_BUCKET")
-        acknowledge(bucket.node.default_child or bucket, "S3_REPLICATION")
-        skip_checks(bucket, ACCESS_LOG_DESTINATION)
+        # The CfnBucket read once (each read is a jsii round trip) for all three.
+        cfn = bucket.node.default_child or bucket
+        acknowledge(cfn, "ACCESS_LOG_BUCKET")
+        acknowledge(cfn, "S3_REPLICATION")
+        skip_checks(cfn, ACCESS_LOG_DESTINATION)
         return bucket
 
     def _data_bucket(

@@ -120,10 +120,12 @@ def upload_documents(
         if child.node.id.startswith("Custom::CDKBucketDeployment"):
             acknowledge(child, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-L1"])
             acknowledge(child, DEPLOY_TIME_FUNCTIONS)
-            skip_checks(child, DEPLOY_TIME_FUNCTION)
+            function = child.node.default_child
+            skip_checks(
+                function if isinstance(function, CfnResource) else child, DEPLOY_TIME_FUNCTION
+            )
             # Its environment (a CA bundle path) is encrypted with the handler's key,
             # like the Provider's framework functions; BucketDeployment has no prop.
-            function = child.node.default_child
             if isinstance(function, CfnResource):
                 function.add_property_override("KmsKeyArn", handler_key_arn)
     return upload
