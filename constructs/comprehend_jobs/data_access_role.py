@@ -531,11 +531,9 @@ class _SourceArns:
 
     def produce(self, context: IResolveContext) -> list[str] | None:
         stack = Stack.of(self._owner)
-        return [
-            f"arn:{stack.partition}:comprehend:{stack.region}:{stack.account}:"
-            f"{job_type.arn_resource}/*"
-            for job_type in self._owner.job_types
-        ]
+        # Partition, region and account are read once (each read is a jsii round trip).
+        prefix = f"arn:{stack.partition}:comprehend:{stack.region}:{stack.account}:"
+        return [f"{prefix}{job_type.arn_resource}/*" for job_type in self._owner.job_types]
 
 
 @jsii.implements(IValidation)
