@@ -44,6 +44,7 @@ from comprehend_jobs.compliance.acknowledgments import (
     PROVIDER_FRAMEWORK_INVOKE,
     acknowledge,
     resource_detail,
+    resource_details,
 )
 from comprehend_jobs.compliance.checkov import (
     DEPLOY_TIME_FUNCTION,
@@ -378,7 +379,7 @@ class JobHandler(Construct):
         acknowledge(
             managed,
             PROVIDER_FRAMEWORK_INVOKE,
-            applies_to=[resource_detail(managed, f"{f.function_arn}:*") for f in invoked],
+            applies_to=resource_details(managed, [f"{f.function_arn}:*" for f in invoked]),
         )
         return managed
 
@@ -518,11 +519,10 @@ def _harden_waiter(provider: cr.Provider) -> None:
     acknowledge(
         managed,
         PROVIDER_FRAMEWORK_INVOKE,
-        applies_to=[
-            resource_detail(managed, f"{f.function_arn}:*")
-            for f in framework_functions
-            if isinstance(f, lambda_.Function)
-        ],
+        applies_to=resource_details(
+            managed,
+            [f"{f.function_arn}:*" for f in framework_functions if isinstance(f, lambda_.Function)],
+        ),
     )
 
 

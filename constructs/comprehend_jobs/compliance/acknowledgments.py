@@ -259,5 +259,17 @@ def flatten_reference(value: Any) -> str:
 
 
 def resource_detail(scope: IConstruct, resource: str) -> str:
-    """The ``Resource::`` detail cdk-nag reports for an IAM resource string (tokens ok)."""
-    return flatten_reference(Stack.of(scope).resolve(resource))
+    """The ``Resource::`` detail cdk-nag reports for an IAM resource string (tokens ok).
+
+    ``scope`` may be the stack itself, which saves looking it up (a jsii round trip)."""
+    stack = scope if isinstance(scope, Stack) else Stack.of(scope)
+    return flatten_reference(stack.resolve(resource))
+
+
+def resource_details(scope: IConstruct, resources: Sequence[str]) -> list[str]:
+    """``resource_detail`` of each of ``resources``, the stack looked up and the strings
+    resolved in one round trip each."""
+    if not resources:
+        return []
+    stack = scope if isinstance(scope, Stack) else Stack.of(scope)
+    return [flatten_reference(value) for value in stack.resolve(list(resources))]
