@@ -528,12 +528,15 @@ class _SourceArns:
 
     def __init__(self, owner: DataAccessRole) -> None:
         self._owner = owner
+        self._prefix: str | None = None
 
     def produce(self, context: IResolveContext) -> list[str] | None:
-        stack = Stack.of(self._owner)
-        # Partition, region and account are read once (each read is a jsii round trip).
-        prefix = f"arn:{stack.partition}:comprehend:{stack.region}:{stack.account}:"
-        return [f"{prefix}{job_type.arn_resource}/*" for job_type in self._owner.job_types]
+        # Partition, region and account are read once (each read is a jsii round trip):
+        # a stack's are fixed when it is made; the job types are read at every resolve.
+        if self._prefix is None:
+            stack = Stack.of(self._owner)
+            self._prefix = f"arn:{stack.partition}:comprehend:{stack.region}:{stack.account}:"
+        return [f"{self._prefix}{job_type.arn_resource}/*" for job_type in self._owner.job_types]
 
 
 @jsii.implements(IValidation)
