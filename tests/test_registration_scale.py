@@ -19,7 +19,12 @@ from aws_cdk import Stack
 from aws_cdk.assertions import Template
 from nag_support import new_app
 
-from comprehend_jobs import DataAccessRole, EntityRecognitionJob, JobStorage
+from comprehend_jobs import (
+    ComprehendAnalysis,
+    DataAccessRole,
+    EntityRecognitionJob,
+    JobStorage,
+)
 from comprehend_jobs._private.caller_permissions import (
     MANAGED_POLICY_CHARS,
     CallerPermissions,
@@ -138,6 +143,23 @@ def test_registration_cost_does_not_grow_with_the_jobs_before_it(
     # fixed statements once; a registration that opens a caller policy creates it.
     assert typical_50 == typical_200 == 1
     assert sum(by_jobs[200]["jsii"]) <= 4.5 * sum(by_jobs[50]["jsii"])
+
+
+def test_building_one_analysis_stays_within_its_jsii_round_trips(
+    kernel_calls: list[int], tmp_path: Any
+) -> None:
+    # Each round trip costs about 0.3 ms of synth time; building one ComprehendAnalysis
+    # with its defaults took 502 before the per-stack ARN pattern, the singleton look-up
+    # by id, single reads and one-resolve acknowledgments, and 443 after. The bound is
+    # about 10% above that: a change that adds round trips per resource should show here.
+    (tmp_path / "ticket-1.txt").write_text("My router in Berlin stopped working.\n")
+    stack = Stack(new_app(), "OneAnalysis")
+    before = kernel_calls[0]
+    ComprehendAnalysis(
+        stack, "Tickets", recognizer_arn=f"{MODEL}-one", input_documents=str(tmp_path)
+    )
+    calls = kernel_calls[0] - before
+    assert calls <= 490, calls
 
 
 # -- The acceptance figures ----------------------------------------------------------
