@@ -395,7 +395,7 @@ class DataAccessRole(_DataAccessRoleBase):
         role_name: str | None = None,
         description: str | None = None,
     ) -> None:
-        problems = Problems(construct_label("DataAccessRole", scope, construct_id))
+        problems = Problems(lambda: construct_label("DataAccessRole", scope, construct_id))
         for prop, value, interface, fix in (
             ("storage", storage, IJobStorage, "pass a JobStorage, or None"),
             ("encryption", encryption, IJobEncryption, "pass a JobEncryption, or None"),

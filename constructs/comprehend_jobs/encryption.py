@@ -174,7 +174,7 @@ class JobEncryption(Construct):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         stack = Stack.of(scope)
-        problems = Problems(construct_label("JobEncryption", scope, construct_id))
+        problems = Problems(lambda: construct_label("JobEncryption", scope, construct_id))
         for prop, flag in (
             ("single_key", single_key),
             ("volume_encryption", volume_encryption),

@@ -193,7 +193,7 @@ class _JobBase(Construct):
         problems: Problems | None = None,
         model_prop: str | None = None,
     ) -> None:
-        problems = problems or Problems(construct_label(type(self).__name__, scope, id))
+        problems = problems or Problems(lambda: construct_label(type(self).__name__, scope, id))
         input_format = input_format.value if isinstance(input_format, Enum) else input_format
         # storage and role are keyword arguments with a default, so that leaving one out is
         # a prop problem reported with the others (JobProps marks them Required for type
@@ -433,7 +433,7 @@ class _CustomModelJob(AnalysisJob):
     def _start(
         self, scope: Construct, id: str, models: Mapping[str, str | None], **props: Any
     ) -> None:
-        problems = Problems(construct_label(type(self).__name__, scope, id))
+        problems = Problems(lambda: construct_label(type(self).__name__, scope, id))
         source = _check_model_source(
             problems, {prop: (self.MODEL_PROPS[prop], arn) for prop, arn in models.items()}
         )
@@ -679,7 +679,7 @@ class PiiEntitiesDetectionJob(AnalysisJob):
         language_code: str = "en",
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(construct_label(type(self).__name__, scope, id))
+        problems = Problems(lambda: construct_label(type(self).__name__, scope, id))
         mode_value = mode.value if isinstance(mode, Enum) else mode
         modes = [m.value for m in PiiMode]
         fields: dict[str, Any] = {"Mode": mode_value}
@@ -736,7 +736,7 @@ class TopicsDetectionJob(AnalysisJob):
         number_of_topics: int | None = None,
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(construct_label(type(self).__name__, scope, id))
+        problems = Problems(lambda: construct_label(type(self).__name__, scope, id))
         fields: dict[str, Any] = {}
         if number_of_topics is not None:
             low, high = _TOPICS.get("min", 1), _TOPICS.get("max")
@@ -784,7 +784,7 @@ class EventsDetectionJob(AnalysisJob):
         language_code: str = "en",
         **props: Unpack[JobProps],
     ) -> None:
-        problems = Problems(construct_label(type(self).__name__, scope, id))
+        problems = Problems(lambda: construct_label(type(self).__name__, scope, id))
         if not target_event_types or len(target_event_types) < _EVENT_TYPES.get("min", 1):
             problems.add(
                 "target_event_types",

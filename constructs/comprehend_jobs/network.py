@@ -134,7 +134,7 @@ class JobNetwork(Construct):
         removal_policy: RemovalPolicy | None = None,
         s3_gateway_endpoint: bool | None = None,
     ) -> None:
-        problems = Problems(construct_label("JobNetwork", scope, construct_id))
+        problems = Problems(lambda: construct_label("JobNetwork", scope, construct_id))
         if s3_gateway_endpoint is not None and not isinstance(s3_gateway_endpoint, bool):
             problems.add(
                 "s3_gateway_endpoint",
@@ -583,7 +583,7 @@ class JobNetwork(Construct):
         :param s3_gateway_endpoint: False: the subnets' routes to S3 are known good (no
             warning). Default: None (warn). True is not possible without the VPC.
         """
-        problems = Problems(construct_label("JobNetwork.from_ids", scope, construct_id))
+        problems = Problems(lambda: construct_label("JobNetwork.from_ids", scope, construct_id))
         for prop, ids, shape in (
             ("subnet_ids", subnet_ids, "Subnets"),
             ("security_group_ids", security_group_ids, "SecurityGroupIds"),

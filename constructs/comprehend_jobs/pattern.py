@@ -166,7 +166,7 @@ class ComprehendAnalysis(Construct):
         entity_recognizer_arn: str | None = None,
         vpc: bool | IJobNetwork | None = None,
     ) -> None:
-        problems = Problems(construct_label("ComprehendAnalysis", scope, id))
+        problems = Problems(lambda: construct_label("ComprehendAnalysis", scope, id))
         # The deprecated names: still accepted, never together with the new ones.
         for old, new, old_value, new_value in (
             ("entity_recognizer_arn", "recognizer_arn", entity_recognizer_arn, recognizer_arn),

@@ -193,7 +193,7 @@ class JobStorage(Construct):
         input_documents: str | Sequence[s3deploy.ISource] | None = None,
     ) -> None:
         stack = Stack.of(scope)
-        problems = Problems(construct_label("JobStorage", scope, construct_id))
+        problems = Problems(lambda: construct_label("JobStorage", scope, construct_id))
         if input_documents is not None:
             check_documents(problems, "input_documents", input_documents)
         if not problems.check_bool("auto_delete_objects", auto_delete_objects):
@@ -411,7 +411,7 @@ class JobStorage(Construct):
         :param input_s3_uri: where the documents are. Default: a new input bucket.
         :param output_s3_uri: where the results go. Default: a new output bucket.
         """
-        problems = Problems(construct_label("JobStorage.from_s3_uris", scope, construct_id))
+        problems = Problems(lambda: construct_label("JobStorage.from_s3_uris", scope, construct_id))
         locations: dict[str, S3Location | None] = {}
         # "input" or "output" -> its location, parsed from "<which>_s3_uri".
         for which, uri in (("input", input_s3_uri), ("output", output_s3_uri)):

@@ -12,6 +12,7 @@ it is often read at the bottom of a long traceback.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, Protocol
 
@@ -117,7 +118,9 @@ def bool_fix(prop: str, value: Any) -> str:
 class Problems:
     """Collects prop problems for one construct and raises them together."""
 
-    def __init__(self, construct: str) -> None:
+    def __init__(self, construct: str | Callable[[], str]) -> None:
+        # A callable (``lambda: construct_label(...)``) is called only to raise: naming a
+        # construct reads its scope's path, a jsii round trip most constructs never need.
         self._construct = construct
         self._problems: list[str] = []
 
@@ -162,7 +165,8 @@ class Problems:
     def raise_if_any(self) -> None:
         """Raise one PropValidationError listing every problem recorded."""
         if self._problems:
-            raise PropValidationError(self._construct, self._problems)
+            label = self._construct if isinstance(self._construct, str) else self._construct()
+            raise PropValidationError(label, self._problems)
 
 
 def _missing_members(value: object, interface: type) -> list[str]:
