@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
-from nag_support import TEST_ENV, new_stack
+from nag_support import TEST_ENV, format_findings, nag_findings, new_stack
 
 from comprehend_jobs import JobEncryption, JobStorage, PropValidationError
 
@@ -597,3 +597,60 @@ def test_documents_that_are_no_folder_or_sources_raise_before_anything_is_made(
     )
     assert fix in problem
     assert len(stack.node.find_all()) == before
+
+
+UPLOAD_KEY_FORMS = {
+    "key ARN": (INPUT_KEY_ARN, INPUT_KEY_ARN, None),
+    "alias": (
+        "alias/data-lake",
+        "arn:aws:kms:us-east-1:111111111111:key/*",
+        {"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/data-lake"]}},
+    ),
+}
+
+
+def _upload_into_a_keyed_lake(stack: Stack, key: str) -> None:
+    JobStorage(
+        stack,
+        "Storage",
+        existing_input_bucket=s3.Bucket.from_bucket_name(stack, "Lake", "example-data-lake"),
+        input_bucket_key=key,
+        input_documents=str(Path(SAMPLES) / "entity-recognition"),
+    )
+
+
+@pytest.mark.parametrize("form", sorted(UPLOAD_KEY_FORMS))
+def test_the_upload_may_write_with_a_brought_input_bucket_key(form: str) -> None:
+    # BucketDeployment grants only the bucket object's own key; a key given beside an
+    # imported bucket must reach the upload's role too, or its SSE-KMS writes are denied.
+    key, resource, alias_condition = UPLOAD_KEY_FORMS[form]
+    stack = new_stack(env=TEST_ENV)
+    _upload_into_a_keyed_lake(stack, key)
+    policies = Template.from_stack(stack).find_resources("AWS::IAM::ManagedPolicy")
+    upload = [v for k, v in policies.items() if "InputDocumentsPolicy" in k]
+    assert len(upload) == 1
+    kms_statements = [
+        s
+        for s in upload[0]["Properties"]["PolicyDocument"]["Statement"]
+        if any(str(a).startswith("kms:") for a in _as_list(s["Action"]))
+    ]
+    via_s3 = {"kms:ViaService": {"Fn::Join": ["", ["s3.us-east-1.", {"Ref": "AWS::URLSuffix"}]]}}
+    assert kms_statements == [
+        {
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Condition": {"StringEquals": via_s3, **(alias_condition or {})},
+            "Effect": "Allow",
+            "Resource": resource,
+        }
+    ]
+
+
+def test_the_upload_into_an_aliased_lake_is_nag_clean() -> None:
+    findings = nag_findings(
+        lambda stack: _upload_into_a_keyed_lake(stack, "alias/data-lake"), env=TEST_ENV
+    )
+    assert findings == [], format_findings(findings)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -495,7 +495,11 @@ class JobStorage(Construct):
                 self._input_upload.add_source(source)
             return self._input_upload
         self._input_upload = upload_documents(
-            self, documents, bucket=self.input_bucket, prefix=self.input_prefix
+            self,
+            documents,
+            bucket=self.input_bucket,
+            prefix=self.input_prefix,
+            bucket_key=self.input_bucket_key_ref,
         )
         self._uploaded.add(self._input_upload)
         return self._input_upload

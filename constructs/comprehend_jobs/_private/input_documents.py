@@ -26,10 +26,12 @@ from comprehend_jobs._private.validation import Problems
 from comprehend_jobs.compliance.acknowledgments import (
     DEPLOY_TIME_FUNCTIONS,
     INPUT_DOCUMENTS_UPLOAD,
+    KMS_OUTPUT_KEY_ALIAS,
     acknowledge,
     flatten_reference,
 )
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
+from comprehend_jobs.encryption import KeyReference
 
 #: What ``input_documents`` accepts, for messages.
 DOCUMENTS_FORMS = "a folder that exists, or a list of aws_s3_deployment sources"
@@ -72,10 +74,16 @@ def upload_documents(
     *,
     bucket: s3.IBucket,
     prefix: str,
+    bucket_key: KeyReference | None = None,
 ) -> s3deploy.BucketDeployment:
     """Upload ``documents`` to ``<bucket>/<prefix>`` at deploy (children of ``scope``:
     ``InputDocuments``, ``InputDocumentsRole``, ``InputDocumentsPolicy``,
-    ``InputDocumentsLogs``). More sources: ``add_source`` on the result."""
+    ``InputDocumentsLogs``). More sources: ``add_source`` on the result.
+
+    ``bucket_key``: the KMS key a brought bucket encrypts its objects with, when the bucket
+    object does not carry it (BucketDeployment grants only ``bucket.encryption_key``):
+    writing SSE-KMS objects needs kms:GenerateDataKey, and multipart uploads kms:Decrypt,
+    granted only through S3."""
     role = iam.Role(
         scope,
         "InputDocumentsRole",
@@ -97,9 +105,22 @@ def upload_documents(
         log_group=log_group,
     )
     role.add_to_principal_policy(log_write_statement(log_group))
+    stack = Stack.of(scope)
+    key_resource = None
+    if bucket_key is not None and bucket.encryption_key is None:
+        key_resource = bucket_key.grant_resource
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=[key_resource],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"},
+                    **(bucket_key.alias_condition or {}),
+                },
+            )
+        )
     policy = move_inline_policy_to_managed(scope, "InputDocumentsPolicy", role)
     upload.node.add_dependency(policy)
-    stack = Stack.of(scope)
     # Exactly the object wildcards BucketDeployment granted (the asset bucket's and the
     # input bucket's), read from the policy itself.
     statements = stack.resolve(policy.document)["Statement"]
@@ -108,8 +129,12 @@ def upload_documents(
         for statement in statements
         for resource in _as_list(statement.get("Resource"))
     }
-    wildcards = sorted(d for d in details if d.endswith("/*"))
+    key_detail = flatten_reference(stack.resolve(key_resource)) if key_resource else None
+    wildcards = sorted(d for d in details if d.endswith("/*") and d != key_detail)
     acknowledge(policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards)
+    if bucket_key is not None and bucket_key.alias_name is not None and key_detail:
+        # An alias names no key ARN: 'key/*' narrowed by kms:ResourceAliases.
+        acknowledge(policy, KMS_OUTPUT_KEY_ALIAS, applies_to=[key_detail])
     # BucketDeployment's function is a singleton at stack level: found by the id
     # aws-cdk-lib gives it (no memory limit, storage size, VPC or security groups set
     # here), or by a scan of the stack's children should that id ever change.
