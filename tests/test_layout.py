@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,3 +138,18 @@ def test_package_exports_only_constructs_props_enums_and_errors() -> None:
     for name in exported:
         value = getattr(comprehend_jobs, name)
         assert isinstance(value, type) or name == "JOB_TYPES", name
+
+
+def test_cdk_nag_is_loaded_only_by_the_packs() -> None:
+    # Loading cdk-nag's jsii assembly costs about a quarter of a second; an app that runs
+    # no pack (the constructs only acknowledge, through aws-cdk-lib) must not pay it.
+    code = (
+        "import sys, comprehend_jobs, comprehend_jobs.compliance\n"
+        "from comprehend_jobs import *\n"
+        "from comprehend_jobs.compliance import acknowledge\n"
+        "assert 'cdk_nag' not in sys.modules, 'imported cdk_nag'\n"
+        "from comprehend_jobs.compliance import add_compliance_checks\n"
+        "assert 'cdk_nag' in sys.modules and callable(add_compliance_checks)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
