@@ -13,7 +13,9 @@ it with ``app.py`` to tell how much of the app's synth time is aws-cdk-lib's wor
 resources, and how much is the library's and cdk-nag's.
 
 Run it as ``python bench/floor.py`` (what ``bench/run.py app`` times): an App with cdk.json's
-context, as ``python app.py`` makes, and no import of this library.
+context, as ``python app.py`` makes, and no import of this library. ``python bench/floor.py
+--packs`` also runs the four cdk-nag packs the app runs, each as a validation plugin over the
+same constructs (``run_packs``): the floor of an app that runs those packs.
 
 It is an approximation for timing only: the properties, policies and acknowledgments are
 not exactly the library's, and nothing here is meant to be deployed.
@@ -22,11 +24,13 @@ not exactly the library's, and nothing here is meant to be deployed.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -392,10 +396,68 @@ def floor_stack(app: cdk.App, stack_id: str) -> cdk.Stack:
     return stack
 
 
-def main() -> None:
+@jsii.implements(cdk.IPolicyValidationPlugin)
+class PackRun:
+    """One cdk-nag pack, run over the whole construct tree as the app runs it, its
+    findings counted and not reported.
+
+    The floor's resources are not the library's, so the packs find what the library
+    acknowledges (missing access logs, wildcard grants, ...). Reporting those would cost
+    the floor a failure report the app never pays; acknowledging them would need this
+    file to know cdk-nag's finding ids. So each pack's ``validate`` runs in full and its
+    report is dropped: the floor pays the packs' checks and nothing else.
+    """
+
+    def __init__(self, pack: cdk.IPolicyValidationPlugin) -> None:
+        self._pack = pack
+        #: How many times the pack ran (once per synth, when wired).
+        self.runs = 0
+
+    @property
+    def name(self) -> str:
+        """The pack's name (``AwsSolutions``, ...)."""
+        return self._pack.name
+
+    @property
+    def rule_ids(self) -> list[str] | None:
+        """None: the pack's rules are its own."""
+        return None
+
+    @property
+    def version(self) -> str | None:
+        """None: the pack's version is cdk-nag's."""
+        return None
+
+    def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
+        """Run the pack (the context carries the construct tree it walks); report success."""
+        self._pack.validate(context)
+        self.runs += 1
+        return cdk.PolicyValidationPluginReport(success=True, violations=[])
+
+
+def run_packs(app: cdk.App) -> list[PackRun]:
+    """Run cdk-nag's AwsSolutions, HIPAA Security, NIST 800-53 R5 and PCI DSS 3.2.1 packs,
+    the four the app runs, on every stack of ``app`` (cdk-nag is imported only here)."""
+    from cdk_nag import (
+        AwsSolutionsChecks,
+        HIPAASecurityChecks,
+        NIST80053R5Checks,
+        PCIDSS321Checks,
+    )
+
+    runs = [
+        PackRun(pack(app))
+        for pack in (AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks)
+    ]
+    cdk.Validations.of(app).add_plugins(*runs)
+    return runs
+
+
+def main(argv: list[str]) -> None:
     """Synthesize the floor as ``python app.py`` synthesizes the app: an App with
     cdk.json's context (the CLI's, when it passes one), and nothing of this library
-    imported, so the process pays aws-cdk-lib's costs alone."""
+    imported, so the process pays aws-cdk-lib's costs alone; with ``--packs``, cdk-nag's
+    four packs too."""
     import json
 
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -404,8 +466,12 @@ def main() -> None:
     else:
         app = cdk.App(context=json.loads((ROOT / "cdk.json").read_text())["context"])
     floor_app(app)
+    if argv == ["--packs"]:
+        run_packs(app)
+    elif argv:
+        raise SystemExit(f"bench/floor.py: unknown arguments {argv}; the only option is --packs")
     app.synth()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

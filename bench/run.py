@@ -184,7 +184,8 @@ def jobs_section(python: str, count: int) -> dict[str, Any]:
 
 def app_section(python: str, count: int) -> dict[str, Any]:
     """``python app.py`` against its floor (the same resources from aws-cdk-lib alone, in an
-    App with the same context) and an empty stack, taking turns in every round.
+    App with the same context), the floor with the app's four cdk-nag packs
+    (``bench/floor.py --packs``) and an empty stack, taking turns in every round.
 
     The floor runs as ``bench/floor.py``, which imports nothing of this library (through
     ``bench/stacks.py`` it would import the library and cdk-nag, which the floor does not
@@ -195,6 +196,7 @@ def app_section(python: str, count: int) -> dict[str, Any]:
         {
             "empty": [python, "bench/stacks.py", "empty"],
             "floor": [python, "bench/floor.py"],
+            "floor_with_packs": [python, "bench/floor.py", "--packs"],
             "app": [python, "app.py"],
         },
         count,
@@ -203,6 +205,10 @@ def app_section(python: str, count: int) -> dict[str, Any]:
     results["app_with_nag_vs_its_resources_from_aws_cdk_lib_alone"] = compare(
         times["floor"], times["app"]
     )
+    results["app_with_nag_vs_floor_with_the_same_packs"] = compare(
+        times["floor_with_packs"], times["app"]
+    )
+    results["floor_with_packs_vs_floor"] = compare(times["floor"], times["floor_with_packs"])
     results["app_with_nag_vs_empty_stack"] = compare(times["empty"], times["app"])
     results["floor_vs_empty_stack"] = compare(times["empty"], times["floor"])
     results["per_round_app_over_floor"] = [

@@ -14,7 +14,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from floor import floor_app
+from floor import PackRun, floor_app, run_packs
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The app's stack for each floor stack.
@@ -29,12 +29,36 @@ def _types(template: dict[str, Any]) -> Counter[str]:
 
 
 @pytest.fixture(scope="module")
-def floor_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    """The floor's stacks in an App with cdk.json's context, as the benchmark runs them."""
+def floor_synth(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[dict[str, dict[str, Any]], list[PackRun]]:
+    """The floor's stacks in an App with cdk.json's context, synthesized with the four
+    packs as ``bench/floor.py --packs`` runs them (plugins leave templates unchanged)."""
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context=context, outdir=str(tmp_path_factory.mktemp("floor")))
     floor_app(app)
-    return {stack.stack_name: dict(stack.template) for stack in app.synth().stacks}
+    runs = run_packs(app)
+    templates = {stack.stack_name: dict(stack.template) for stack in app.synth().stacks}
+    return templates, runs
+
+
+@pytest.fixture(scope="module")
+def floor_templates(
+    floor_synth: tuple[dict[str, dict[str, Any]], list[PackRun]],
+) -> dict[str, dict[str, Any]]:
+    """The floor's templates, by stack name."""
+    return floor_synth[0]
+
+
+def test_floor_packs_are_the_apps_and_each_ran(
+    floor_synth: tuple[dict[str, dict[str, Any]], list[PackRun]],
+) -> None:
+    # A pack that is not wired (or not run) would make the floor with packs look cheap.
+    runs = floor_synth[1]
+    assert sorted(run.name for run in runs) == sorted(
+        ["AwsSolutions", "HIPAA.Security", "NIST.800.53.R5", "PCI.DSS.321"]
+    )
+    assert [run.runs for run in runs] == [1, 1, 1, 1]
 
 
 def test_floor_has_one_stack_per_app_stack(
