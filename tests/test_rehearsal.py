@@ -35,7 +35,7 @@ from rehearsal.rehearse import (
     rehearse_update,
 )
 from rehearsal.stacks import SynthesizedStack, from_assembly
-from rehearsal.template import DeployedTemplate
+from rehearsal.template import ACCOUNT, REGION, DeployedTemplate
 
 from comprehend_jobs import (
     ComprehendAnalysis,
@@ -125,6 +125,25 @@ def brought_log_key(stack: Stack) -> None:
     )
 
 
+#: The platform team's data lake: an existing bucket whose default encryption is this key.
+LAKE_BUCKET = "claims-lake"
+LAKE_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def brought_bucket_upload(stack: Stack) -> None:
+    """Documents uploaded into an existing SSE-KMS bucket given by URI, its key given as
+    ``input_bucket_key`` (the bucket object, imported by name, carries no key)."""
+    storage = JobStorage.from_s3_uris(
+        stack,
+        "Storage",
+        input_s3_uri=f"s3://{LAKE_BUCKET}/incoming/",
+        input_bucket_key=LAKE_KEY,
+        input_documents=str(ROOT / "samples" / "entity-recognition"),
+    )
+    role = DataAccessRole(stack, "DataAccessRole", storage=storage)
+    EntityRecognitionJob(stack, "Claims", recognizer_arn=RECOGNIZER, storage=storage, role=role)
+
+
 def mixed_providers(stack: Stack) -> None:
     """Waiting and non-waiting jobs, tags and a document reader, in one stack."""
     parts = _parts(stack, None)
@@ -159,6 +178,7 @@ COMPOSITIONS: dict[str, Callable[[Stack], None]] = {
     "RehearsalBroughtVpc": brought_vpc,
     "RehearsalImportedVpc": imported_vpc,
     "RehearsalBroughtLogKey": brought_log_key,
+    "RehearsalBroughtBucketUpload": brought_bucket_upload,
     "RehearsalMixedProviders": mixed_providers,
     "RehearsalUpdateBefore": two_types,
 }
@@ -198,8 +218,20 @@ ASSUMED_ROUTES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The default encryption of buckets a stack brings, as their owner set it (the rehearsal
+#: cannot read it from the template, as the library cannot read it from the bucket name).
+ASSUMED_BUCKET_KEYS: dict[str, dict[str, str]] = {
+    "RehearsalBroughtBucketUpload": {LAKE_BUCKET: LAKE_KEY},
+}
+
+
 def _rehearse(name: str, stack: SynthesizedStack, deployed: DeployedTemplate) -> list[Outcome]:
-    return rehearse(deployed, stack.warnings, ASSUMED_ROUTES.get(name, ()))
+    return rehearse(
+        deployed,
+        stack.warnings,
+        ASSUMED_ROUTES.get(name, ()),
+        ASSUMED_BUCKET_KEYS.get(name),
+    )
 
 
 @functools.cache
@@ -229,7 +261,37 @@ def test_every_call_is_allowed_and_routed(name: str) -> None:
 
 def test_the_rehearsal_covers_every_call_family() -> None:
     families = {o.family for outcomes in rehearsals().values() for o in outcomes}
-    assert families >= {"framework", "logs", "handler", "comprehend", "network", "teardown"}
+    assert families >= {
+        "framework",
+        "logs",
+        "handler",
+        "comprehend",
+        "upload",
+        "network",
+        "teardown",
+    }
+
+
+def test_documents_reach_a_brought_sse_kms_bucket() -> None:
+    # The upload writes into the lake through S3 with the lake's key, and the job reads
+    # them back with it: the key's policy is the platform team's (external), the grants ours.
+    outcomes = rehearsals()["RehearsalBroughtBucketUpload"]
+    upload = {
+        o.subject.split(" on ")[0].rsplit(": ", 1)[-1]: o for o in outcomes if o.family == "upload"
+    }
+    assert set(upload) >= {
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+    }
+    assert "s3:DeleteObject" not in upload, "prune is off: the user's data is never deleted"
+    key_calls = [
+        o for o in outcomes if LAKE_KEY in o.subject and o.family in ("upload", "comprehend")
+    ]
+    assert {o.family for o in key_calls} == {"upload", "comprehend"}
+    assert all(o.verdict == "external" for o in key_calls), key_calls
 
 
 def test_a_waiting_job_may_start_its_waiter() -> None:
@@ -337,6 +399,32 @@ def _drop_action(action: str) -> Callable[[dict[str, Any]], None]:
                     holder.remove(statement)
                 dropped += 1
         assert dropped, f"no statement grants {action}"
+
+    return mutate
+
+
+def _drop_action_on(action: str, resource: str) -> Callable[[dict[str, Any]], None]:
+    """Drop ``action`` from the statements that grant it on ``resource`` only."""
+
+    def mutate(resources: dict[str, Any]) -> None:
+        dropped = 0
+        for statement, holder in _statements(resources):
+            targets = statement.get("Resource")
+            if resource not in (targets if isinstance(targets, list) else [targets]):
+                continue
+            actions = (
+                statement["Action"]
+                if isinstance(statement["Action"], list)
+                else [statement["Action"]]
+            )
+            if action in actions:
+                remaining = [a for a in actions if a != action]
+                if remaining:
+                    statement["Action"] = remaining
+                else:
+                    holder.remove(statement)
+                dropped += 1
+        assert dropped, f"no statement grants {action} on {resource}"
 
     return mutate
 
@@ -477,6 +565,20 @@ MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = [
         _drop_action("textract:AnalyzeDocument"),
         DENIED,
         "textract:AnalyzeDocument",
+    ),
+    (
+        "upload-write",
+        "ExampleEntitiesOneLine",
+        _drop_action("s3:PutObject"),
+        DENIED,
+        "[upload]",
+    ),
+    (
+        "upload-brought-bucket-key",
+        "RehearsalBroughtBucketUpload",
+        _drop_action_on("kms:GenerateDataKey", LAKE_KEY),
+        DENIED,
+        "kms:GenerateDataKey on " + LAKE_KEY,
     ),
     ("network-route", "ExampleEntitiesOneLine", _drop_endpoint_routes, UNROUTABLE, "-> S3"),
     ("network-egress", "ExampleEntitiesOneLine", _drop_https_egress, UNROUTABLE, "443"),

@@ -22,6 +22,17 @@ from the template only *what* that code is pointed at (a function's environment,
   §2-4): assume the role (``aws:SourceAccount``/``aws:SourceArn``), read the input prefix,
   write under the output prefix, use the input bucket's key, the output key and the
   volume key, create the job's network interfaces, read through Textract.
+- ``upload``: aws-cdk-lib's BucketDeployment handler (``custom-resource-handlers/dist/
+  aws-s3-deployment/bucket-deployment-handler/index.py``) on Create and Update: ``aws s3
+  cp`` of each source zip from the asset bucket, then ``aws s3 sync`` into the destination
+  prefix (it lists the prefix and puts each file, through S3 with the bucket's default
+  key when that is SSE-KMS: kms:GenerateDataKey, and kms:Decrypt for multipart uploads),
+  deleting under the prefix only when ``Prune`` is on. Nothing on Delete while
+  ``RetainOnDelete`` is on.
+
+A bucket the template does not make has a default key only as its owner set it: the
+stack's author states it (``bucket_keys``), as the library's user states it with
+``input_bucket_key=``; otherwise such a bucket is taken to encrypt without KMS.
 """
 
 from __future__ import annotations
@@ -89,11 +100,18 @@ class Call:
 
 
 class CallLister:
-    """Lists every call of one deployed template."""
+    """Lists every call of one deployed template.
 
-    def __init__(self, deployed: DeployedTemplate) -> None:
+    ``bucket_keys``: the default KMS key (key ARN) of buckets the template does not make,
+    by bucket name, as their owner configured them.
+    """
+
+    def __init__(
+        self, deployed: DeployedTemplate, bucket_keys: Mapping[str, str] | None = None
+    ) -> None:
         self.t = deployed
         self.env = deployed.env
+        self.bucket_keys = dict(bucket_keys or {})
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -162,10 +180,11 @@ class CallLister:
         return None
 
     def bucket_key(self, name: str) -> str | None:
-        """The default KMS key (as given in the template) of a template bucket."""
+        """The default KMS key of a bucket: as the template gives it for a template bucket,
+        as ``bucket_keys`` states it for another."""
         bucket = self.bucket(name)
         if bucket is None:
-            return None
+            return self.bucket_keys.get(name)
         encryption = self.t.resources[bucket]["Properties"].get("BucketEncryption", {})
         for rule in encryption.get("ServerSideEncryptionConfiguration", []):
             default = rule.get("ServerSideEncryptionByDefault", {})
@@ -188,7 +207,13 @@ class CallLister:
 
     def all(self) -> list[Call]:
         """Every call of every family."""
-        return [*self.framework(), *self.logs(), *self.handler(), *self.comprehend()]
+        return [
+            *self.framework(),
+            *self.logs(),
+            *self.handler(),
+            *self.comprehend(),
+            *self.upload(),
+        ]
 
     def jobs(self) -> dict[str, dict[str, Any]]:
         """The job resources (logical ID -> resolved resource)."""
@@ -546,13 +571,15 @@ class CallLister:
             in_key = self.bucket_key(in_bucket)
             if in_key:
                 key_arn, account = self.key_arn(in_key)
+                template_key = self.key_by_reference(in_key)
                 yield as_role(
                     "kms:Decrypt",
                     key_arn,
                     "S3 decrypts SSE-KMS input for the job",
                     context=via_s3,
                     resource_account=account,
-                    resource_policy=self.key_policy(self.key_by_reference(in_key)),
+                    resource_policy=self.key_policy(template_key),
+                    external="" if template_key else f"key {in_key} is not in this template",
                 )
             out_bucket, out_prefix = _split_s3_uri(request["OutputDataConfig"]["S3Uri"])
             obj = OUTPUT_OBJECT.format(account=env.account, job_id=job_arn.rsplit("/", 1)[-1])
@@ -631,6 +658,91 @@ class CallLister:
                 yield action, eni
             else:
                 yield action, "*"
+
+    def upload(self) -> Iterator[Call]:
+        """What BucketDeployment's handler does on Create and Update of each deployment."""
+        env = self.env
+        tls = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
+        for logical_id, deployment in self.t.of_type("Custom::CDKBucketDeployment").items():
+            props = deployment["Properties"]
+            function = self.function_by_arn(props.get("ServiceToken"))
+            role = self.role_of(function) if function else None
+            caller = f"{logical_id} via {function}"
+
+            def as_role(
+                action: str,
+                resource: str,
+                why: str,
+                role: str | None = role,
+                caller: str = caller,
+                **kwargs: Any,
+            ) -> Call:
+                return self._role_call(
+                    "upload", role, caller, action=action, resource=resource, why=why, **kwargs
+                )
+
+            for bucket, key in zip(
+                props["SourceBucketNames"], props["SourceObjectKeys"], strict=True
+            ):
+                yield as_role(
+                    "s3:GetObject",
+                    f"arn:{env.partition}:s3:::{bucket}/{key}",
+                    "aws s3 cp fetches the source zip",
+                    context=tls,
+                    resource_policy=self.bucket_policy(str(bucket)),
+                    external="" if self.bucket(str(bucket)) else f"bucket {bucket} (assets)",
+                )
+            dest = str(props["DestinationBucketName"])
+            prefix = str(props.get("DestinationBucketKeyPrefix", ""))
+            if prefix == "/":
+                prefix = ""
+            if prefix and not prefix.endswith("/"):
+                prefix += "/"  # aws s3 sync writes <prefix>/<name>
+            brought = "" if self.bucket(dest) else f"bucket {dest} is not in this template"
+            dest_policy = self.bucket_policy(dest)
+            yield as_role(
+                "s3:ListBucket",
+                f"arn:{env.partition}:s3:::{dest}",
+                "aws s3 sync lists the destination prefix",
+                context={**tls, "s3:prefix": prefix},
+                resource_policy=dest_policy,
+                external=brought,
+            )
+            obj = f"arn:{env.partition}:s3:::{dest}/{prefix}doc-1.txt"
+            yield as_role(
+                "s3:PutObject",
+                obj,
+                "aws s3 sync puts each new or changed file",
+                context=tls,
+                resource_policy=dest_policy,
+                external=brought,
+            )
+            if str(props.get("Prune", "true")).lower() == "true":
+                yield as_role(
+                    "s3:DeleteObject",
+                    obj,
+                    "aws s3 sync --delete removes what the sources no longer hold",
+                    context=tls,
+                    resource_policy=dest_policy,
+                    external=brought,
+                )
+            dest_key = self.bucket_key(dest)
+            if dest_key:
+                key_arn, account = self.key_arn(dest_key)
+                template_key = self.key_by_reference(dest_key)
+                for action, why in (
+                    ("kms:GenerateDataKey", "S3 encrypts each file with the bucket's key"),
+                    ("kms:Decrypt", "S3 completes a multipart upload (files over 8 MB)"),
+                ):
+                    yield as_role(
+                        action,
+                        key_arn,
+                        why,
+                        context={"kms:ViaService": f"s3.{env.region}.{env.url_suffix}"},
+                        resource_account=account,
+                        resource_policy=self.key_policy(template_key),
+                        external="" if template_key else f"key {dest_key} is not in this template",
+                    )
 
 
 _S3_URI = re.compile(r"^s3://([^/]+)/?(.*)$")

@@ -290,11 +290,15 @@ def teardown(deployed: DeployedTemplate) -> Iterator[Outcome]:
 
 
 def rehearse(
-    deployed: DeployedTemplate, warnings: Iterable[str] = (), assumed_routes: Iterable[str] = ()
+    deployed: DeployedTemplate,
+    warnings: Iterable[str] = (),
+    assumed_routes: Iterable[str] = (),
+    bucket_keys: Mapping[str, str] | None = None,
 ) -> list[Outcome]:
     """Every call, route and teardown check of one stack (``assumed_routes``: imported
-    subnets whose route to S3 the stack's author vouches for)."""
-    lister = CallLister(deployed)
+    subnets whose route to S3 the stack's author vouches for; ``bucket_keys``: the default
+    KMS key of each bucket the template does not make, by name, as its owner set it)."""
+    lister = CallLister(deployed, bucket_keys)
     outcomes = [
         Outcome("framework", UNROUTABLE, f"{job} -> handler", problem)
         for job, problem in lister.routes()
