@@ -382,35 +382,15 @@ def _statements(resources: dict[str, Any]) -> list[tuple[dict[str, Any], list[An
     return out
 
 
-def _drop_action(action: str) -> Callable[[dict[str, Any]], None]:
-    def mutate(resources: dict[str, Any]) -> None:
-        dropped = 0
-        for statement, holder in _statements(resources):
-            actions = (
-                statement["Action"]
-                if isinstance(statement["Action"], list)
-                else [statement["Action"]]
-            )
-            if action in actions:
-                remaining = [a for a in actions if a != action]
-                if remaining:
-                    statement["Action"] = remaining
-                else:
-                    holder.remove(statement)
-                dropped += 1
-        assert dropped, f"no statement grants {action}"
-
-    return mutate
-
-
-def _drop_action_on(action: str, resource: str) -> Callable[[dict[str, Any]], None]:
-    """Drop ``action`` from the statements that grant it on ``resource`` only."""
+def _drop_action(action: str, on: str | None = None) -> Callable[[dict[str, Any]], None]:
+    """Drop ``action`` from every identity statement that grants it (only those that
+    name ``on`` among their resources, when given)."""
 
     def mutate(resources: dict[str, Any]) -> None:
         dropped = 0
         for statement, holder in _statements(resources):
             targets = statement.get("Resource")
-            if resource not in (targets if isinstance(targets, list) else [targets]):
+            if on is not None and on not in (targets if isinstance(targets, list) else [targets]):
                 continue
             actions = (
                 statement["Action"]
@@ -424,7 +404,7 @@ def _drop_action_on(action: str, resource: str) -> Callable[[dict[str, Any]], No
                 else:
                     holder.remove(statement)
                 dropped += 1
-        assert dropped, f"no statement grants {action} on {resource}"
+        assert dropped, f"no statement grants {action}" + (f" on {on}" if on else "")
 
     return mutate
 
@@ -576,7 +556,7 @@ MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = [
     (
         "upload-brought-bucket-key",
         "RehearsalBroughtBucketUpload",
-        _drop_action_on("kms:GenerateDataKey", LAKE_KEY),
+        _drop_action("kms:GenerateDataKey", on=LAKE_KEY),
         DENIED,
         "kms:GenerateDataKey on " + LAKE_KEY,
     ),
