@@ -398,8 +398,8 @@ def floor_stack(app: cdk.App, stack_id: str) -> cdk.Stack:
 
 @jsii.implements(cdk.IPolicyValidationPlugin)
 class PackRun:
-    """One cdk-nag pack, run over the whole construct tree as the app runs it, its
-    findings counted and not reported.
+    """One cdk-nag pack, run over the whole construct tree as the app runs it, its report
+    dropped.
 
     The floor's resources are not the library's, so the packs find what the library
     acknowledges (missing access logs, wildcard grants, ...). Reporting those would cost

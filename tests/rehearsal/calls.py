@@ -167,6 +167,19 @@ class CallLister:
             )
         return f"arn:{env.partition}:kms:{env.region}:{env.account}:key/{value}", env.account
 
+    def key_target(self, value: str) -> dict[str, Any]:
+        """How a call on a key (key ID, key ARN, alias or alias ARN) is addressed: the
+        ``resource`` IAM sees, its ``resource_account``, the key policy when the template
+        holds the key, ``external`` when it does not."""
+        key_arn, account = self.key_arn(value)
+        template_key = self.key_by_reference(value)
+        return {
+            "resource": key_arn,
+            "resource_account": account,
+            "resource_policy": self.key_policy(template_key),
+            "external": "" if template_key else f"key {value} is not in this template",
+        }
+
     def bucket(self, name: str) -> str | None:
         """The logical ID of the template bucket with this name."""
         return self.t.by_attribute("AWS::S3::Bucket", "Ref", name)
@@ -570,16 +583,11 @@ class CallLister:
             )
             in_key = self.bucket_key(in_bucket)
             if in_key:
-                key_arn, account = self.key_arn(in_key)
-                template_key = self.key_by_reference(in_key)
                 yield as_role(
                     "kms:Decrypt",
-                    key_arn,
-                    "S3 decrypts SSE-KMS input for the job",
+                    why="S3 decrypts SSE-KMS input for the job",
                     context=via_s3,
-                    resource_account=account,
-                    resource_policy=self.key_policy(template_key),
-                    external="" if template_key else f"key {in_key} is not in this template",
+                    **self.key_target(in_key),
                 )
             out_bucket, out_prefix = _split_s3_uri(request["OutputDataConfig"]["S3Uri"])
             obj = OUTPUT_OBJECT.format(account=env.account, job_id=job_arn.rsplit("/", 1)[-1])
@@ -592,7 +600,6 @@ class CallLister:
             )
             out_key = request["OutputDataConfig"].get("KmsKeyId") or self.bucket_key(out_bucket)
             if out_key:
-                key_arn, account = self.key_arn(str(out_key))
                 key_context: dict[str, str | list[str]] = dict(via_s3)
                 if "alias/" in str(out_key):
                     key_context["kms:ResourceAliases"] = [
@@ -601,26 +608,15 @@ class CallLister:
                 for action in ("kms:GenerateDataKey", "kms:Decrypt"):
                     yield as_role(
                         action,
-                        key_arn,
-                        "S3 encrypts the results with the output key",
+                        why="S3 encrypts the results with the output key",
                         context=key_context,
-                        resource_account=account,
-                        resource_policy=self.key_policy(self.key_by_reference(str(out_key))),
-                        external=""
-                        if self.key_by_reference(str(out_key))
-                        else f"key {out_key} is not in this template",
+                        **self.key_target(str(out_key)),
                     )
             if request.get("VolumeKmsKeyId"):
-                volume = str(request["VolumeKmsKeyId"])
-                key_arn, account = self.key_arn(volume)
-                template_key = self.key_by_reference(volume)
                 yield as_role(
                     "kms:CreateGrant",
-                    key_arn,
-                    "Comprehend encrypts the job's volume",
-                    resource_account=account,
-                    resource_policy=self.key_policy(template_key),
-                    external="" if template_key else f"key {volume} is not in this template",
+                    why="Comprehend encrypts the job's volume",
+                    **self.key_target(str(request["VolumeKmsKeyId"])),
                 )
             vpc = request.get("VpcConfig")
             if vpc:
@@ -728,20 +724,15 @@ class CallLister:
                 )
             dest_key = self.bucket_key(dest)
             if dest_key:
-                key_arn, account = self.key_arn(dest_key)
-                template_key = self.key_by_reference(dest_key)
                 for action, why in (
                     ("kms:GenerateDataKey", "S3 encrypts each file with the bucket's key"),
                     ("kms:Decrypt", "S3 completes a multipart upload (files over 8 MB)"),
                 ):
                     yield as_role(
                         action,
-                        key_arn,
-                        why,
+                        why=why,
                         context={"kms:ViaService": f"s3.{env.region}.{env.url_suffix}"},
-                        resource_account=account,
-                        resource_policy=self.key_policy(template_key),
-                        external="" if template_key else f"key {dest_key} is not in this template",
+                        **self.key_target(dest_key),
                     )
 
 
