@@ -3,7 +3,9 @@ managed policies, the log key (made or brought), and the concurrent-jobs warning
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
-from nag_support import format_findings, nag_findings, new_app
+from nag_support import format_findings, nag_findings, new_app, synth_findings
 
 from comprehend_jobs import (
     DataAccessRole,
@@ -24,6 +26,7 @@ from comprehend_jobs import (
     JobStorage,
     PropValidationError,
 )
+from comprehend_jobs.compliance.packs import add_compliance_checks
 
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets"
 ENV = Environment(account="111122223333", region="us-east-1")
@@ -276,6 +279,51 @@ def test_waiting_stack_passes_the_four_packs() -> None:
     # In its model's Region, as a user deploys it (env-agnostic, it is a Region warning).
     findings = nag_findings(build, env=ENV)
     assert findings == [], format_findings(findings)
+
+
+# -- documents without a job ---------------------------------------------------------
+
+SAMPLES = str(Path(__file__).resolve().parent.parent / "samples" / "entity-recognition")
+
+
+def test_documents_without_a_job_make_no_caller(tmp_path: Path) -> None:
+    # A stack that only uploads documents (its jobs in another stack, or on day 2) needs
+    # the handler's log key for the upload's logs, and no role that may start, describe or
+    # stop jobs, no caller policy and no function.
+    app = new_app(outdir=str(tmp_path))
+    stack = Stack(app, "DocumentsOnly", env=ENV)
+    JobStorage(stack, "Storage", input_documents=SAMPLES)
+    add_compliance_checks(app)
+    findings = synth_findings(app, tmp_path)
+    assert findings == [], format_findings(findings)
+    template = json.loads((tmp_path / "DocumentsOnly.template.json").read_text())
+    handler = {
+        lid: r["Type"] for lid, r in template["Resources"].items() if lid.startswith(JobHandler.ID)
+    }
+    assert list(handler.values()) == ["AWS::KMS::Key"], handler
+
+
+def test_a_job_added_later_gets_the_handler_a_job_first_stack_has() -> None:
+    # Day 2: a job joins the documents-only stack. The handler's resources are named by
+    # their path, not by when they were made: the same logical IDs as a job-first stack.
+    app = new_app()
+    later, first = Stack(app, "Later", env=ENV), Stack(app, "First", env=ENV)
+    JobHandler.of(first).on_event_function  # noqa: B018 - the handler's caller, made first
+    for stack in (later, first):
+        storage = JobStorage(stack, "Storage", input_documents=SAMPLES)
+        role = DataAccessRole(stack, "DataAccessRole", storage=storage)
+        EntityRecognitionJob(stack, "Job", recognizer_arn=RECOGNIZER, storage=storage, role=role)
+    later_resources, first_resources = (
+        Template.from_stack(s).to_json()["Resources"] for s in (later, first)
+    )
+    assert {lid: r["Type"] for lid, r in later_resources.items()} == {
+        lid: r["Type"] for lid, r in first_resources.items()
+    }
+    # The handler's own resources alike to the letter (others carry the stack's path).
+    handler_ids = [lid for lid in first_resources if lid.startswith(JobHandler.ID)]
+    assert len(handler_ids) >= 5
+    for lid in handler_ids:
+        assert later_resources[lid] == first_resources[lid], lid
 
 
 # -- a brought log key --------------------------------------------------------------

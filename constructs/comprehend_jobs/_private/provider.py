@@ -119,6 +119,11 @@ class JobHandler(Construct):
     environments. To bring your own key instead, call ``JobHandler.use_log_key(scope,
     key)`` (or pass ``log_key=`` to ``ComprehendAnalysis``) before the stack's first job.
 
+    Its role, caller policy and ``on_event`` function are made with the first job (or the
+    first read of ``role``, ``policy``, ``policies`` or ``on_event_function``): a stack that
+    only uploads input documents gets the log key for their logs and nothing that may
+    start, describe or stop jobs.
+
     :param log_key: encrypts the handler's log groups and the functions' environments.
         Default: None (a key the handler makes, ``LogKey``, rotation on).
     """
@@ -204,6 +209,7 @@ class JobHandler(Construct):
         # One ARN pattern made and resolved per stack; each job type's is that pattern
         # with the type's resource name put in (the rest of the ARN does not depend on it).
         pattern = _job_arn_pattern(stack)
+        self._job_arn_pattern = pattern
         self.permissions = CallerPermissions(
             job_arn_pattern=lambda t: pattern.replace(_JOB_TYPE, t.arn_resource),
             sort_key=lambda value: json.dumps(stack.resolve(value), sort_keys=True),
@@ -225,33 +231,65 @@ class JobHandler(Construct):
         self.log_key: kms.IKey = log_key or self.own_log_key  # type: ignore[assignment]
         # Jobs registered per job type (stem), for the concurrent-jobs quota warning.
         self._job_counts: dict[str, int] = {}
-        #: The role of the handler's functions (Start/Describe/Stop the jobs).
-        self.role = iam.Role(
+        # The caller (role, policies, onEvent function) is made on first use: a stack
+        # that only needs the log key (input documents uploaded by a JobStorage with no
+        # job in the stack) gets no role that may start, describe or stop jobs.
+        self._role: iam.Role | None = None
+        self._policies: list[iam.CfnManagedPolicy] = []
+        self._functions: list[lambda_.Function] = []
+        self._on_event_function: lambda_.Function | None = None
+        self._is_complete_function: lambda_.Function | None = None
+        self._textract_acknowledged = False
+
+    def _make_caller(self) -> None:
+        if self._role is not None:
+            return
+        self._role = iam.Role(
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Starts, describes and stops the stack's Comprehend analysis jobs",
         )
-        #: The caller's managed policies (HIPAA, NIST and PCI reject inline policies): one,
-        #: and another whenever the jobs' model, role and key ARNs outgrow the ones made.
-        self.policies: list[iam.CfnManagedPolicy] = []
-        self._functions: list[lambda_.Function] = []
-        #: The first caller policy: the fixed statements, and the only one of most stacks.
-        self.policy = self._add_policy()
+        policy = self._add_policy()
         # Describe and Stop are granted on every job type's '<type>-job/*' (a removed job's
         # Delete runs after the policy update), so each of those patterns is in the policy.
-        detail = resource_detail(self.policy, pattern)
+        detail = resource_detail(policy, self._job_arn_pattern)
         acknowledge(
-            self.policy,
+            policy,
             COMPREHEND_JOB_IDS,
             applies_to=[
                 detail.replace(_JOB_TYPE, job_type.arn_resource)
                 for _, job_type in sorted(JOB_TYPES.items())
             ],
         )
-        self.on_event_function = self._function("OnEvent", "analysis_job.on_event")
-        self._is_complete_function: lambda_.Function | None = None
-        self._textract_acknowledged = False
+        self._on_event_function = self._function("OnEvent", "analysis_job.on_event")
+
+    @property
+    def role(self) -> iam.Role:
+        """The role of the handler's functions (Start/Describe/Stop the jobs), made with
+        the first caller policy and the ``on_event`` function on first use."""
+        self._make_caller()
+        assert self._role is not None
+        return self._role
+
+    @property
+    def policies(self) -> list[iam.CfnManagedPolicy]:
+        """The caller's managed policies (HIPAA, NIST and PCI reject inline policies): one,
+        and another whenever the jobs' model, role and key ARNs outgrow the ones made."""
+        self._make_caller()
+        return self._policies
+
+    @property
+    def policy(self) -> iam.CfnManagedPolicy:
+        """The first caller policy: the fixed statements, and the only one of most stacks."""
+        return self.policies[0]
+
+    @property
+    def on_event_function(self) -> lambda_.Function:
+        """The ``on_event`` function every job's custom resource is served by."""
+        self._make_caller()
+        assert self._on_event_function is not None
+        return self._on_event_function
 
     def retain_log_key(self) -> None:
         """Keep the handler's own log key when the stack is deleted (RETAIN).
@@ -280,15 +318,15 @@ class JobHandler(Construct):
             self._add_policy()
 
     def _add_policy(self) -> iam.CfnManagedPolicy:
-        index = len(self.policies)
+        index = len(self._policies)
         policy = iam.CfnManagedPolicy(
             self,
             "CallerPolicy" if index == 0 else f"CallerPolicy{index + 1}",
             description="What the Comprehend job handler may do, for every job in the stack",
             roles=[self.role.role_name],
-            policy_document=_LazyDocument(self.permissions, index, self.policies),
+            policy_document=_LazyDocument(self.permissions, index, self._policies),
         )
-        self.policies.append(policy)
+        self._policies.append(policy)
         # A function's first invocation must find all of its permissions in place.
         for function in self._functions:
             function.node.add_dependency(policy)
