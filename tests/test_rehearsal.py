@@ -144,6 +144,12 @@ def brought_bucket_upload(stack: Stack) -> None:
     EntityRecognitionJob(stack, "Claims", recognizer_arn=RECOGNIZER, storage=storage, role=role)
 
 
+def documents_only(stack: Stack) -> None:
+    """Input documents uploaded by a stack with no job (its jobs come on day 2, or live in
+    another stack): the handler gives it only the log key for the upload's logs."""
+    JobStorage(stack, "Storage", input_documents=str(ROOT / "samples" / "classification"))
+
+
 def mixed_providers(stack: Stack) -> None:
     """Waiting and non-waiting jobs, tags and a document reader, in one stack."""
     parts = _parts(stack, None)
@@ -179,6 +185,7 @@ COMPOSITIONS: dict[str, Callable[[Stack], None]] = {
     "RehearsalImportedVpc": imported_vpc,
     "RehearsalBroughtLogKey": brought_log_key,
     "RehearsalBroughtBucketUpload": brought_bucket_upload,
+    "RehearsalDocumentsOnly": documents_only,
     "RehearsalMixedProviders": mixed_providers,
     "RehearsalUpdateBefore": two_types,
 }
