@@ -58,7 +58,7 @@ class FloorFlow:
     samples: str
 
 
-#: The app's two flows, by the floor stack's ID (``app.py``'s ``FLOWS``, in its order).
+#: The app's two flows, by the floor stack's ID (``comprehend_jobs.console.FLOWS``, in its order).
 FLOWS = {
     "FloorEntities": FloorFlow(
         "EntitiesDetection",

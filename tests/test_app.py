@@ -1,22 +1,26 @@
-"""The example app: every console field a context key, clear context errors, any Region."""
+"""The example app (``app.py``) as an app: its stacks, any Region, its context errors, its
+size, and the README showing it. The keys' parsing is ``tests/test_console.py``'s."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
 
-import app as example_app
-from app import CONTEXT_KEYS, ContextError, build_app, read_config
+from app import build_app
+from comprehend_jobs.console import FLOWS
 
 ROOT = Path(__file__).resolve().parent.parent
 #: cdk.json's context: CDK's feature flags only (the app's keys all have defaults).
 CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
 RECOGNIZER = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/claims/version/v1"
-CLASSIFIER = "arn:aws:comprehend:us-east-1:111122223333:document-classifier/mail"
 VOLUME_KEY = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OUTPUT_ALIAS = "alias/claims-results"
 FLYWHEEL = "arn:aws:comprehend:us-east-1:111122223333:flywheel/claims"
@@ -117,75 +121,6 @@ def test_the_example_synthesizes_in_any_region(
     assert len(stacks) == 2
 
 
-def test_without_a_model_the_cli_synthesis_names_the_keys() -> None:
-    app = cdk.App(context=CONTEXT)
-    with pytest.raises(ContextError) as raised:
-        read_config(app.node, under_cli=True)
-    assert "-c recognizer_arn=" in str(raised.value)
-    assert "-c classifier_arn=" in str(raised.value)
-
-
-def test_a_misspelt_key_names_the_closest_one() -> None:
-    app = cdk.App(context={**CONTEXT, "recogniser_arn": RECOGNIZER})
-    with pytest.raises(
-        ContextError, match="unknown context key 'recogniser_arn': did you mean 'recognizer_arn'"
-    ):
-        read_config(app.node)
-
-
-def test_cdk_keys_are_not_the_apps_to_check() -> None:
-    app = cdk.App(context={**CONTEXT, "aws:cdk:enable-path-metadata": True, "@aws-cdk/x:y": 1})
-    read_config(app.node)
-
-
-@pytest.mark.parametrize(
-    ("overrides", "needles"),
-    [
-        ({"input_format": "PDF"}, ["'input_format'='PDF'", "ONE_DOC_PER_FILE or ONE_DOC_PER_LINE"]),
-        ({"vpc": "maybe"}, ["'vpc'='maybe'", "true or false"]),
-        ({"wait_for_completion": "yes"}, ["'wait_for_completion'='yes'", "true or false"]),
-        ({"tags": "team=claims"}, ["'tags'='team=claims'", "JSON object"]),
-        ({"subnet_ids": "subnet-0a1b2c3d"}, ["'security_group_ids' is missing"]),
-        (
-            {"subnet_ids": "[subnet-1", "security_group_ids": "sg-1"},
-            ["'subnet_ids'", "does not parse"],
-        ),
-        ({"feature_types": "TABLES"}, ["'feature_types'", "needs document_read_action"]),
-        (
-            {"document_read_action": "TEXTRACT_ANALYZE_DOCUMENT", "feature_types": "TABLES,CHARTS"},
-            ["'feature_types'='CHARTS'", "TABLES and/or FORMS"],
-        ),
-        (
-            {"encryption": "false", "volume_kms_key_id": VOLUME_KEY},
-            ["'volume_kms_key_id'", "encryption=false"],
-        ),
-        (
-            {"flywheel_arn": FLYWHEEL},
-            ["'flywheel_model_type' is missing", "-c flywheel_model_type=ENTITY_RECOGNIZER"],
-        ),
-        (
-            {"flywheel_model_type": "ENTITY_RECOGNIZER"},
-            ["'flywheel_model_type'='ENTITY_RECOGNIZER'", "it needs flywheel_arn too"],
-        ),
-        (
-            {"flywheel_arn": FLYWHEEL, "flywheel_model_type": "RECOGNIZER"},
-            ["'flywheel_model_type'='RECOGNIZER'", "ENTITY_RECOGNIZER or DOCUMENT_CLASSIFIER"],
-        ),
-        (
-            {"flywheel_arn": FLYWHEEL, "flywheel_model_type": "ENTITY_RECOGNIZER"},
-            ["'recognizer_arn' and 'flywheel_arn' both name the model of", "drop one"],
-        ),
-    ],
-)
-def test_bad_context_names_the_key_and_its_form(
-    overrides: dict[str, Any], needles: list[str]
-) -> None:
-    with pytest.raises(ContextError) as raised:
-        read_config(cdk.App(context={**CONTEXT, "recognizer_arn": RECOGNIZER, **overrides}).node)
-    for needle in needles:
-        assert needle in str(raised.value)
-
-
 def test_a_flywheel_runs_in_the_flow_of_its_model_type(tmp_path: Path) -> None:
     stacks = _synth(
         tmp_path,
@@ -201,26 +136,29 @@ def test_a_flywheel_runs_in_the_flow_of_its_model_type(tmp_path: Path) -> None:
     assert request["InputDataConfig"]["S3Uri"] == "s3://my-corp-data/mail/"
 
 
-def test_a_malformed_model_arn_names_the_stack_and_prop(tmp_path: Path) -> None:
-    with pytest.raises(ContextError) as raised:
-        _synth(tmp_path, recognizer_arn="arn:aws:comprehend:us-east-1:111122223333:recognizer/x")
-    message = str(raised.value)
-    assert message.startswith("ComprehendEntityRecognition: ComprehendAnalysis")
-    assert "recognizer/x" in message
-
-
-def test_every_context_key_is_in_the_readme_table() -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### The example app's context keys", 1)[1].split("\n## ", 1)[0]
-    rows = {
-        cells[1].strip("` "): (cells[2].strip(), cells[3].strip())
-        for cells in (line.split("|") for line in section.splitlines())
-        if len(cells) == 5 and cells[1].strip().startswith("`")
-    }
-    # Key for key, with the form and the default the app documents.
-    assert rows == {key: (spec.form, spec.default) for key, spec in CONTEXT_KEYS.items()}
+def test_under_the_cli_without_a_model_the_app_exits_naming_the_keys() -> None:
+    # What `npx cdk deploy` without a model does: the CLI passes the context this way.
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(CONTEXT)}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("app.py: no model to run: set -c recognizer_arn=")
 
 
 def test_the_samples_exist_for_both_flows() -> None:
-    for flow in example_app.FLOWS:
+    for flow in FLOWS:
         assert any((ROOT / flow.samples).iterdir()), flow.samples
+
+
+def test_the_app_is_a_short_example() -> None:
+    assert len((ROOT / "app.py").read_text().splitlines()) < 100
+
+
+def test_the_readme_shows_the_app_in_full_first() -> None:
+    # The first Python in the README is app.py, character for character. (Its block is
+    # fenced ```py: the snippet checker of test_docs.py reads ```python blocks, and would
+    # count app.py's __file__ as a name the snippet leaves unbound.)
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"^```py(?:thon)?\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL)
+    assert blocks[0] == (ROOT / "app.py").read_text(), "README is out of date with app.py"
