@@ -17,7 +17,9 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: all synth test lint typecheck unit integ-snapshots integ-update integ bench clean
+# Two tiers: `make quick` (lint, types and the tests not marked slow, on both cores) while
+# working; `make test`, the full gate CI runs (.ci/run).
+.PHONY: all synth test quick lint typecheck unit integ-snapshots integ-update integ bench clean
 
 all: test
 
@@ -68,6 +70,10 @@ integ: $(VENV)/.installed node_modules/.installed
 	@$(BIN)/python tests/integ/harness.py deploy
 
 test: lint typecheck unit
+
+# The fast tier needs neither checkov's venv nor the npm tools: no slow test runs here.
+quick: lint typecheck
+	$(BIN)/python -m pytest -q -m 'not slow' -n 2
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python bench/run.py

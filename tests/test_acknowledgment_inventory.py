@@ -30,6 +30,9 @@ END = "<!-- END INVENTORY -->"
 #: The issue's goal for the whole library.
 MOST_KINDS = 10
 
+# Slow tier: every stack synthesized under the four packs, twice.
+pytestmark = pytest.mark.slow
+
 
 def _tables() -> tuple[list[Any], list[Any]]:
     from comprehend_jobs.compliance.acknowledgments import ACKNOWLEDGMENT_KINDS
@@ -162,7 +165,6 @@ def _table(rows: list[tuple[str, str, str]]) -> str:
     return "\n".join(f"{fid} at {path}: {reason[:60]!r}" for path, fid, reason in rows)
 
 
-@pytest.mark.slow
 def test_every_acknowledgment_is_a_kind_of_the_table_with_its_reason(
     inventory: list[tuple[str, str, str]],
 ) -> None:
@@ -176,7 +178,6 @@ def test_every_acknowledgment_is_a_kind_of_the_table_with_its_reason(
     assert unknown == [], "\n" + _table(unknown)
 
 
-@pytest.mark.slow
 def test_every_acknowledgment_sits_on_the_resource_that_has_the_finding(
     inventory: list[tuple[str, str, str]],
 ) -> None:
@@ -194,7 +195,6 @@ def test_every_acknowledgment_sits_on_the_resource_that_has_the_finding(
     assert too_wide == [], "\n" + _table(too_wide)
 
 
-@pytest.mark.slow
 def test_every_finding_the_library_would_have_is_acknowledged_on_its_resource(
     inventory: list[tuple[str, str, str]],
 ) -> None:
@@ -211,7 +211,6 @@ def test_every_finding_the_library_would_have_is_acknowledged_on_its_resource(
     assert uncovered == [], "\n" + "\n".join(uncovered)
 
 
-@pytest.mark.slow
 def test_every_kind_is_used_by_a_stack_the_repository_makes(
     inventory: list[tuple[str, str, str]],
 ) -> None:
@@ -236,7 +235,6 @@ def _checkov_skips() -> list[tuple[str, str, str, str]]:
     return found
 
 
-@pytest.mark.slow
 def test_every_checkov_skip_in_the_templates_is_a_kind_of_the_table() -> None:
     _, skips = _tables()
     allowed = {(check, s.reason) for s in skips for check in s.checks}

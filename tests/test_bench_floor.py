@@ -23,6 +23,9 @@ APP_STACK = {
     "FloorClassification": "ComprehendClassification",
 }
 
+# Slow tier: synthesizes the benchmark's floor and runs the four packs over it.
+pytestmark = pytest.mark.slow
+
 
 def _types(template: dict[str, Any]) -> Counter[str]:
     return Counter(resource["Type"] for resource in template["Resources"].values())

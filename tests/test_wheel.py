@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Slow tier: builds the wheel and the sdist, and installs one into a fresh venv.
+pytestmark = pytest.mark.slow
 
 APP = textwrap.dedent(
     """
@@ -87,7 +89,6 @@ def test_sdist_holds_the_handler_folder_not_the_symlink(wheel: Path) -> None:
     assert not [m.name for m in members.values() if m.issym() or m.islnk()]
 
 
-@pytest.mark.slow
 def test_installed_wheel_synthesizes_outside_the_repository(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
