@@ -12,8 +12,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from comprehend_jobs._lambda.job_types import RESOURCE_TYPE as JOB_RESOURCE_TYPE
 from comprehend_jobs.cli.errors import NoJobs, StackNotFound, aws_errors, error_code
+from comprehend_jobs.job_types import RESOURCE_TYPE as JOB_RESOURCE_TYPE
 from comprehend_jobs.job_types import JobType, job_type_for_arn
 
 

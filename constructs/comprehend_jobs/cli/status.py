@@ -14,9 +14,9 @@ from typing import Any, Protocol
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
-from comprehend_jobs._lambda.job_types import JOB_NOT_FOUND_CODES
 from comprehend_jobs.cli.discovery import JobRef
 from comprehend_jobs.cli.errors import JobNotFound, aws_errors, error_code, is_throttling
+from comprehend_jobs.job_types import JOB_NOT_FOUND_CODES
 
 #: Statuses after which a job never changes again.
 FINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "STOPPED"})
