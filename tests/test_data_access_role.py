@@ -401,7 +401,7 @@ def key_policy_output(stack: Stack) -> Any:
 
 
 def _handler_role_logical_id(stack: Stack) -> str:
-    from comprehend_jobs._private.provider import JobHandler
+    from comprehend_jobs.job_handler import JobHandler
 
     role = JobHandler.of(stack).role.node.default_child
     assert isinstance(role, iam.CfnRole)

@@ -31,7 +31,7 @@ from comprehend_jobs._private.caller_permissions import (
     deployed_chars,
     template_attribute_chars,
 )
-from comprehend_jobs._private.provider import JobHandler
+from comprehend_jobs.job_handler import JobHandler
 from comprehend_jobs.job_types import ENTITIES_DETECTION, JobType
 
 MODEL = "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/scale"
@@ -194,6 +194,7 @@ def _managed_policy_chars(template: Mapping[str, Any]) -> list[tuple[int, int]]:
     return out
 
 
+@pytest.mark.slow
 def test_a_hundred_and_four_hundred_jobs_with_a_model_each_stay_packed() -> None:
     one = _synth(1)
     hundred = _synth(100)

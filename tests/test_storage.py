@@ -297,11 +297,11 @@ BAD_PREFIXES = [
 
 @pytest.mark.parametrize("value", BAD_PREFIXES)
 def test_every_suggested_prefix_is_itself_valid(value: str) -> None:
-    from comprehend_jobs.storage import _prefix_problem, _suggest_prefix
+    from comprehend_jobs._private.prefix_rules import prefix_problem, suggest_prefix
 
-    assert _prefix_problem(value) is not None, value
-    suggestion = _suggest_prefix(value)
-    assert _prefix_problem(suggestion) is None, (value, suggestion)
+    assert prefix_problem(value) is not None, value
+    suggestion = suggest_prefix(value)
+    assert prefix_problem(suggestion) is None, (value, suggestion)
     assert suggestion.endswith("/")
 
 

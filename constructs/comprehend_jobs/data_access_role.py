@@ -52,19 +52,16 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IDependable, IValidation
 
-from comprehend_jobs._private.provider import JobHandler
-from comprehend_jobs._private.validation import (
-    Problems,
-    PropValidationError,
-    construct_label,
-    describe_problem,
-)
+from comprehend_jobs._private.key_rules import OUTPUT_KEY_ACTIONS, VOLUME_KEY_ACTIONS
+from comprehend_jobs._private.prefix_rules import prefix_fix, prefix_problem
+from comprehend_jobs._private.validation import Problems, construct_label, describe_problem
 from comprehend_jobs.compliance.acknowledgments import acknowledge, resource_detail
 from comprehend_jobs.compliance.checkov import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
-from comprehend_jobs.encryption import _OUTPUT_KEY_ACTIONS, _VOLUME_KEY_ACTIONS, KeyReference
+from comprehend_jobs.encryption import KeyReference
+from comprehend_jobs.errors import PropValidationError
 from comprehend_jobs.interfaces import IDataAccessRole, IJobEncryption, IJobNetwork, IJobStorage
+from comprehend_jobs.job_handler import JobHandler
 from comprehend_jobs.job_types import JobType
-from comprehend_jobs.storage import _prefix_fix, _prefix_problem
 
 __all__ = [
     "DataAccessRole",
@@ -234,7 +231,7 @@ class _DataAccessRoleBase(Construct):
         return grant
 
     def _object_resource(self, bucket: s3.IBucket, prefix: str, prop: str) -> str:
-        why = _prefix_problem(prefix)
+        why = prefix_problem(prefix)
         if why:
             raise PropValidationError(
                 f"{type(self).__name__.lstrip('_')} at {self.node.path!r}",
@@ -243,7 +240,7 @@ class _DataAccessRoleBase(Construct):
                         prop,
                         prefix,
                         f"a valid S3 key prefix ({why})",
-                        _prefix_fix(prefix, "input/", prop),
+                        prefix_fix(prefix, "input/", prop),
                     )
                 ],
             )
@@ -321,9 +318,9 @@ class _DataAccessRoleBase(Construct):
             )
             problems.raise_if_any()
             if encryption.volume_ref is not None:
-                grants.append(self._grant_key(encryption.volume_ref, _VOLUME_KEY_ACTIONS))
+                grants.append(self._grant_key(encryption.volume_ref, VOLUME_KEY_ACTIONS))
             if encryption.output_ref is not None:
-                grants.append(self._grant_key(encryption.output_ref, _OUTPUT_KEY_ACTIONS))
+                grants.append(self._grant_key(encryption.output_ref, OUTPUT_KEY_ACTIONS))
             volume_ref = encryption.volume_ref
             # The handler (the Start*Job caller) gets CreateGrant + DescribeKey on the
             # volume key in its own policy; for a foreign key its owner must allow it too.
@@ -344,9 +341,9 @@ class _DataAccessRoleBase(Construct):
                     value=self._stack.to_json_string(statements),
                 )
         if volume_key is not None:
-            grants.append(self._grant(_VOLUME_KEY_ACTIONS, [volume_key.key_arn]))
+            grants.append(self._grant(VOLUME_KEY_ACTIONS, [volume_key.key_arn]))
         if output_key is not None:
-            grants.append(self._grant(_OUTPUT_KEY_ACTIONS, [output_key.key_arn]))
+            grants.append(self._grant(OUTPUT_KEY_ACTIONS, [output_key.key_arn]))
         if not grants:
             return iam.Grant.drop(self._role, "no key to grant")
         grant = grants[0]

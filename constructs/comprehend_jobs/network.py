@@ -46,22 +46,33 @@ construct made one fails synth with a message naming them.
 
 from __future__ import annotations
 
-import ipaddress
-import json
-import re
 from collections.abc import Sequence
-from typing import Any
 
-import jsii
-from aws_cdk import Annotations, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from constructs import Construct, IValidation
+from constructs import Construct
 
-from comprehend_jobs._private import api_model
-from comprehend_jobs._private.validation import Problems, bool_fix, construct_label
+from comprehend_jobs._private.network_rules import (
+    check_created_vpc,
+    check_endpoint_without_vpc,
+    check_existing_vpc,
+    check_id_list,
+    check_s3_gateway_endpoint_scope,
+    check_s3_gateway_endpoint_type,
+    check_s3_prefix_list_id,
+    check_security_groups,
+    check_subnets_by_ids,
+    given_by_ids,
+)
+from comprehend_jobs._private.s3_routes import (
+    OneS3EndpointPerRouteTable,
+    S3Routes,
+    route_table_id,
+)
+from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks_under
 
 __all__ = [
@@ -69,23 +80,8 @@ __all__ = [
     "JobNetwork",
 ]
 
-#: What Comprehend's VpcConfig accepts (its list shapes' maximums in the API model).
-_MAX_SUBNETS: int = api_model.shape_metadata(api_model.member_shape("VpcConfig", "Subnets"))["max"]
-_MAX_SECURITY_GROUPS: int = api_model.shape_metadata(
-    api_model.member_shape("VpcConfig", "SecurityGroupIds")
-)["max"]
 #: The warning for job subnets whose route to S3 cannot be checked at synth.
 S3_ROUTE_WARNING = "comprehend-jobs:s3-route"
-#: An S3 service name written out (``com.amazonaws.<region>.s3``).
-_S3_SERVICE_NAME = re.compile(r"^(?:cn\.)?com\.amazonaws\.[a-z0-9-]+\.s3$")
-
-
-def _is_vpc(value: object) -> bool:
-    return hasattr(value, "vpc_id") and hasattr(value, "select_subnets")
-
-
-def _is_security_group(value: object) -> bool:
-    return hasattr(value, "security_group_id") and hasattr(value, "connections")
 
 
 class JobNetwork(Construct):
@@ -135,146 +131,38 @@ class JobNetwork(Construct):
         s3_gateway_endpoint: bool | None = None,
     ) -> None:
         problems = Problems(lambda: construct_label("JobNetwork", scope, construct_id))
-        if s3_gateway_endpoint is not None and not isinstance(s3_gateway_endpoint, bool):
-            problems.add(
-                "s3_gateway_endpoint",
-                s3_gateway_endpoint,
-                "True, False or None (auto); a string such as 'false' is not a bool",
-                bool_fix("s3_gateway_endpoint", s3_gateway_endpoint)
-                + ", or omit it for the automatic choice",
-            )
-            s3_gateway_endpoint = None
+        s3_gateway_endpoint = check_s3_gateway_endpoint_type(problems, s3_gateway_endpoint)
         # Subnets and groups given as objects, no VPC: what the console picks by ID.
-        by_ids = (
-            existing_vpc is None
-            and subnet_selection is not None
-            and bool(getattr(subnet_selection, "subnets", None))
-            and security_groups is not None
+        by_ids = given_by_ids(existing_vpc, subnet_selection, security_groups)
+        check_s3_gateway_endpoint_scope(
+            problems, s3_gateway_endpoint, existing_vpc=existing_vpc, by_ids=by_ids
         )
-        if s3_gateway_endpoint is not None and existing_vpc is None and not by_ids:
-            problems.add(
-                "s3_gateway_endpoint",
-                s3_gateway_endpoint,
-                "s3_gateway_endpoint decides about the routes of an existing_vpc; the VPC "
-                "this construct creates always has its own S3 gateway endpoint",
-                "drop s3_gateway_endpoint, or pass existing_vpc too",
-            )
         subnets: list[ec2.ISubnet] | None = None
         if existing_vpc is not None:
-            if not _is_vpc(existing_vpc):
-                problems.add("existing_vpc", existing_vpc, "an ec2.IVpc", "pass an ec2.IVpc")
-            for prop, value in (
-                ("max_azs", max_azs),
-                ("cidr", cidr),
-                ("flow_log_retention", flow_log_retention),
-                ("flow_log_key", flow_log_key),
-                ("removal_policy", removal_policy),
-            ):
-                if value is not None:
-                    problems.add(
-                        prop,
-                        value,
-                        f"{prop} configures the VPC this construct creates; it creates none "
-                        "when existing_vpc is given",
-                        f"drop {prop}, or drop existing_vpc",
-                    )
-            if _is_vpc(existing_vpc):
-                subnets = self._select(problems, existing_vpc, subnet_selection)
-            if s3_gateway_endpoint is True and subnets:
-                without = [s.subnet_id for s in subnets if _route_table_id(s) is None]
-                if without:
-                    problems.add(
-                        "s3_gateway_endpoint",
-                        s3_gateway_endpoint,
-                        "True adds an S3 gateway endpoint on the job subnets' route "
-                        f"tables, and these subnets have no known route table: {without}",
-                        "import the VPC with *_subnet_route_table_ids=[...] (or the subnets "
-                        "with route_table_id=...), or omit s3_gateway_endpoint",
-                    )
-        elif by_ids:
-            assert subnet_selection is not None and subnet_selection.subnets is not None
-            subnets = list(subnet_selection.subnets)
-            if s3_gateway_endpoint is True:
-                problems.add(
-                    "s3_gateway_endpoint",
-                    s3_gateway_endpoint,
-                    "True adds an S3 gateway endpoint to the jobs' VPC, and only subnets "
-                    "were given",
-                    "pass existing_vpc (with its subnets' route table IDs), or omit "
-                    "s3_gateway_endpoint",
-                )
-            if not 1 <= len(subnets) <= _MAX_SUBNETS:
-                problems.add(
-                    "subnet_selection",
-                    [s.subnet_id for s in subnets],
-                    f"1 to {_MAX_SUBNETS} subnets (Comprehend VpcConfig)",
-                    "pass fewer subnets",
-                )
-        else:
-            for other_prop, other in (
-                ("subnet_selection", subnet_selection),
-                ("security_groups", security_groups),
-            ):
-                if other is not None:
-                    problems.add(
-                        other_prop,
-                        other,
-                        f"{other_prop} needs existing_vpc (the created VPC has exactly "
-                        "the subnets and security group this construct makes)",
-                        f"pass existing_vpc too, or drop {other_prop}",
-                    )
-            if cidr is not None and not Token.is_unresolved(cidr):
-                try:
-                    network = ipaddress.IPv4Network(cidr, strict=True)
-                    if not 16 <= network.prefixlen <= 24:
-                        raise ValueError("size")
-                except ValueError:
-                    problems.add(
-                        "cidr",
-                        cidr,
-                        "an IPv4 network in CIDR notation from /16 to /24 (it is split evenly "
-                        "between the AZs), e.g. '10.0.0.0/16'",
-                        "pass a network address such as '10.20.0.0/16'",
-                    )
-            if max_azs is not None and not 1 <= max_azs <= _MAX_SUBNETS:
-                problems.add("max_azs", max_azs, f"1 to {_MAX_SUBNETS}", "use 2 (the default) or 3")
-        if security_groups is not None:
-            if not isinstance(security_groups, list | tuple) or not all(
-                _is_security_group(g) for g in security_groups
-            ):
-                problems.add(
-                    "security_groups",
-                    security_groups,
-                    "a list of ec2.ISecurityGroup",
-                    "pass [ec2.SecurityGroup.from_security_group_id(...)]",
-                )
-            elif not 1 <= len(security_groups) <= _MAX_SECURITY_GROUPS:
-                problems.add(
-                    "security_groups",
-                    [g.security_group_id for g in security_groups],
-                    f"1 to {_MAX_SECURITY_GROUPS} security groups (Comprehend VpcConfig)",
-                    "pass at most 5 groups, or omit security_groups to get one created",
-                )
-            if s3_prefix_list_id is not None:
-                problems.add(
-                    "s3_prefix_list_id",
-                    s3_prefix_list_id,
-                    "s3_prefix_list_id shapes the security group this construct creates; "
-                    "none is created when security_groups is given",
-                    "drop s3_prefix_list_id and add the rule to your own group",
-                )
-        if (
-            s3_prefix_list_id is not None
-            and not Token.is_unresolved(s3_prefix_list_id)
-            and not (s3_prefix_list_id.startswith("pl-") and s3_prefix_list_id[3:].isalnum())
-        ):
-            problems.add(
-                "s3_prefix_list_id",
-                s3_prefix_list_id,
-                "a managed prefix list ID such as 'pl-63a5400a'",
-                "aws ec2 describe-managed-prefix-lists --filters "
-                "Name=prefix-list-name,Values=com.amazonaws.<region>.s3",
+            subnets = check_existing_vpc(
+                problems,
+                existing_vpc,
+                subnet_selection=subnet_selection,
+                s3_gateway_endpoint=s3_gateway_endpoint,
+                max_azs=max_azs,
+                cidr=cidr,
+                flow_log_retention=flow_log_retention,
+                flow_log_key=flow_log_key,
+                removal_policy=removal_policy,
             )
+        elif by_ids:
+            subnets = check_subnets_by_ids(problems, subnet_selection, s3_gateway_endpoint)
+        else:
+            check_created_vpc(
+                problems,
+                subnet_selection=subnet_selection,
+                security_groups=security_groups,
+                cidr=cidr,
+                max_azs=max_azs,
+            )
+        if security_groups is not None:
+            check_security_groups(problems, security_groups, s3_prefix_list_id)
+        check_s3_prefix_list_id(problems, s3_prefix_list_id)
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -320,7 +208,7 @@ class JobNetwork(Construct):
         unknowable: list[ec2.ISubnet] = []
         for subnet in self.subnets:
             if (in_app and isinstance(subnet, ec2.Subnet)) or (
-                force and _route_table_id(subnet) is not None
+                force and route_table_id(subnet) is not None
             ):
                 checkable.append(subnet)
             else:
@@ -338,12 +226,12 @@ class JobNetwork(Construct):
             )
         if not checkable or self.vpc is None:
             return
-        routes = _S3Routes.scan(self.vpc)
+        routes = S3Routes.scan(self.vpc)
         uncovered = [
             s
             for s in checkable
-            if not routes.has_endpoint(_route_table_id(s))
-            and (force or not routes.has_default_route(_route_table_id(s)))
+            if not routes.has_endpoint(route_table_id(s))
+            and (force or not routes.has_default_route(route_table_id(s)))
         ]
         if not uncovered:
             return
@@ -355,55 +243,7 @@ class JobNetwork(Construct):
             subnets=[ec2.SubnetSelection(subnets=uncovered)],
         )
         self.s3_endpoint = endpoint
-        self.node.add_validation(_OneS3EndpointPerRouteTable(self, endpoint, uncovered))
-
-    @staticmethod
-    def _select(
-        problems: Problems, vpc: ec2.IVpc, selection: ec2.SubnetSelection | None
-    ) -> list[ec2.ISubnet] | None:
-        try:
-            if selection is None:
-                kind = (
-                    ec2.SubnetType.PRIVATE_ISOLATED
-                    if vpc.isolated_subnets
-                    else ec2.SubnetType.PRIVATE_WITH_EGRESS
-                )
-                selected = vpc.select_subnets(subnet_type=kind)
-            else:
-                selected = vpc.select_subnets(
-                    availability_zones=selection.availability_zones,
-                    one_per_az=selection.one_per_az,
-                    subnet_filters=selection.subnet_filters,
-                    subnet_group_name=selection.subnet_group_name,
-                    subnets=selection.subnets,
-                    subnet_type=selection.subnet_type,
-                )
-        except Exception as exc:  # jsii raises RuntimeError with CDK's own message
-            problems.add(
-                "subnet_selection",
-                selection,
-                f"a selection that matches subnets of the VPC ({exc})",
-                "pass subnet_selection=ec2.SubnetSelection(subnets=[...]) or create "
-                "private subnets in the VPC",
-            )
-            return None
-        subnets = list(selected.subnets)
-        if not Token.is_unresolved(selected.subnet_ids) and not (1 <= len(subnets) <= _MAX_SUBNETS):
-            problems.add(
-                "subnet_selection",
-                [s.subnet_id for s in subnets],
-                f"1 to {_MAX_SUBNETS} subnets (Comprehend VpcConfig)",
-                "narrow the selection (e.g. one_per_az=True) or add private subnets",
-            )
-        if selected.has_public:
-            problems.add(
-                "subnet_selection",
-                selection,
-                "private or isolated subnets only (jobs need no public addresses, and "
-                "public subnets would give them a route to the internet)",
-                "select PRIVATE_ISOLATED or PRIVATE_WITH_EGRESS subnets",
-            )
-        return subnets
+        self.node.add_validation(OneS3EndpointPerRouteTable(self, self.vpc, endpoint, uncovered))
 
     def _create_vpc(
         self,
@@ -588,15 +428,8 @@ class JobNetwork(Construct):
             ("subnet_ids", subnet_ids, "Subnets"),
             ("security_group_ids", security_group_ids, "SecurityGroupIds"),
         ):
-            _check_id_list(problems, prop, ids, shape)
-        if s3_gateway_endpoint is True:
-            problems.add(
-                "s3_gateway_endpoint",
-                s3_gateway_endpoint,
-                "True adds an S3 gateway endpoint to the jobs' VPC, and only subnets were given",
-                "build the JobNetwork from existing_vpc (with its subnets' route table IDs), "
-                "or omit s3_gateway_endpoint",
-            )
+            check_id_list(problems, prop, ids, shape)
+        check_endpoint_without_vpc(problems, s3_gateway_endpoint)
         problems.raise_if_any()
         subnets = [
             ec2.Subnet.from_subnet_id(scope, f"{construct_id}Subnet{i + 1}", subnet_id)
@@ -639,143 +472,3 @@ class JobNetwork(Construct):
     def security_group_ids(self) -> list[str]:
         """The security group IDs for VpcConfig.SecurityGroupIds."""
         return [g.security_group_id for g in self.security_groups]
-
-
-# -- routes to S3 ----------------------------------------------------------------------
-
-
-def _route_table_id(subnet: ec2.ISubnet) -> str | None:
-    """The subnet's route table ID, or None when unknown (an imported subnet without it)."""
-    try:
-        route_table_id = subnet.route_table.route_table_id
-    except Exception:  # jsii: an imported subnet's routeTableId is undefined
-        return None
-    return route_table_id or None
-
-
-def _key(stack: Stack, value: Any) -> str:
-    """A comparable form of a value that may hold tokens (resolved in ``stack``)."""
-    return json.dumps(stack.resolve(value), sort_keys=True)
-
-
-class _S3Routes:
-    """The app's S3 gateway endpoints and default routes, by route table (resolved)."""
-
-    def __init__(self, stack: Stack) -> None:
-        self.stack = stack
-        #: Route table key -> the S3 gateway endpoints (CfnVPCEndpoint) on it.
-        self.endpoints: dict[str, list[ec2.CfnVPCEndpoint]] = {}
-        #: Route tables with a 0.0.0.0/0 route through a NAT or internet gateway.
-        self.default_routes: set[str] = set()
-
-    @classmethod
-    def scan(cls, vpc: ec2.IVpc) -> _S3Routes:
-        """Every ``AWS::EC2::VPCEndpoint`` for S3 of type Gateway and every default route
-        through a NAT or internet gateway in the app, compared in the VPC's stack."""
-        stack = Stack.of(vpc)
-        routes = cls(stack)
-        s3_name = _key(stack, ec2.GatewayVpcEndpointAwsService.S3.name)
-        for construct in vpc.node.root.node.find_all():
-            if isinstance(construct, ec2.CfnVPCEndpoint):
-                if construct.vpc_endpoint_type not in (None, "Gateway"):
-                    continue
-                name = stack.resolve(construct.service_name)
-                if not (
-                    _key(stack, name) == s3_name
-                    or (isinstance(name, str) and _S3_SERVICE_NAME.match(name))
-                ):
-                    continue
-                tables = stack.resolve(construct.route_table_ids)
-                for table in tables if isinstance(tables, list) else []:
-                    key = json.dumps(table, sort_keys=True)
-                    routes.endpoints.setdefault(key, []).append(construct)
-            elif (
-                isinstance(construct, ec2.CfnRoute)
-                and construct.destination_cidr_block == "0.0.0.0/0"
-                and (construct.nat_gateway_id or construct.gateway_id)
-            ):
-                routes.default_routes.add(_key(stack, construct.route_table_id))
-        return routes
-
-    def has_endpoint(self, route_table_id: str | None) -> bool:
-        """True when an S3 gateway endpoint is on the route table."""
-        return _key(self.stack, route_table_id) in self.endpoints
-
-    def has_default_route(self, route_table_id: str | None) -> bool:
-        """True when the route table sends 0.0.0.0/0 to a NAT or internet gateway."""
-        return _key(self.stack, route_table_id) in self.default_routes
-
-
-def _route_table_name(key: str) -> str:
-    """A route table as a reader knows it: its ID, or the logical ID of the one in the app."""
-    value = json.loads(key)
-    if isinstance(value, dict) and "Ref" in value:
-        return str(value["Ref"])
-    return value if isinstance(value, str) else key
-
-
-@jsii.implements(IValidation)
-class _OneS3EndpointPerRouteTable:
-    """Fails synth when another S3 gateway endpoint shares a route table with the one
-    JobNetwork added (CloudFormation would reject the duplicate prefix-list route)."""
-
-    def __init__(
-        self, owner: JobNetwork, endpoint: ec2.GatewayVpcEndpoint, subnets: list[ec2.ISubnet]
-    ) -> None:
-        self._owner = owner
-        self._endpoint = endpoint
-        self._subnets = subnets
-
-    def validate(self) -> list[str]:
-        # Only a JobNetwork with a VPC adds an endpoint (and this validation).
-        assert self._owner.vpc is not None
-        routes = _S3Routes.scan(self._owner.vpc)
-        ours = self._endpoint.node.path
-        shared: list[str] = []
-        for subnet in self._subnets:
-            key = _key(routes.stack, _route_table_id(subnet))
-            others = [
-                e for e in routes.endpoints.get(key, []) if not e.node.path.startswith(f"{ours}/")
-            ]
-            if others:
-                shared.append(
-                    f"{_route_table_name(key)} (subnet {subnet.node.path}; also "
-                    f"{', '.join(e.node.path for e in others)})"
-                )
-        if not shared:
-            return []
-        return [
-            f"JobNetwork {self._owner.node.path} added an S3 gateway endpoint for its job "
-            "subnets, and another S3 gateway endpoint is on the same route tables: "
-            f"{'; '.join(sorted(shared))}. CloudFormation rejects two S3 gateway endpoints "
-            "on one route table (duplicate prefix-list route). Fix: pass "
-            "s3_gateway_endpoint=False to the JobNetwork (the VPC's own endpoint routes S3), "
-            "or remove the other endpoint."
-        ]
-
-
-def _check_id_list(problems: Problems, prop: str, ids: object, member: str) -> None:
-    """Record a problem unless ``ids`` is a list of IDs ``VpcConfig.<member>`` accepts
-    (its length limits and ID pattern, read from botocore's model)."""
-    list_shape = api_model.member_shape("VpcConfig", member)
-    item_shape = api_model.list_member_shape(list_shape)
-    limits = api_model.shape_metadata(list_shape)
-    low, high = limits.get("min", 1), limits.get("max")
-    if isinstance(ids, str) or not isinstance(ids, list | tuple):
-        problems.add(prop, ids, f"a list of {low}-{high} IDs", f"pass e.g. {prop}=[...]")
-        return
-    if not low <= len(ids) <= (high or len(ids)):
-        problems.add(
-            prop, list(ids), f"{low}-{high} IDs (Comprehend VpcConfig)", f"pass {low} to {high} IDs"
-        )
-    for value in ids:
-        if not isinstance(value, str) or (
-            not Token.is_unresolved(value) and not api_model.matches_shape(item_shape, value)
-        ):
-            pattern = api_model.shape_metadata(item_shape).get("pattern")
-            problems.add(
-                prop,
-                value,
-                f"IDs matching {pattern} (at most 32 characters)",
-                "copy the IDs from the VPC console",
-            )

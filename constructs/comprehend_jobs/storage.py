@@ -41,90 +41,26 @@ from comprehend_jobs._private.input_documents import (
     sources_of,
     upload_documents,
 )
+from comprehend_jobs._private.key_rules import (
+    key_reference,
+    resolve_key,
+    warn_if_string_parameter,
+)
+from comprehend_jobs._private.prefix_rules import (
+    DEFAULT_INPUT_PREFIX,
+    DEFAULT_OUTPUT_PREFIX,
+    check_prefix,
+)
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.compliance.acknowledgments import acknowledge
 from comprehend_jobs.compliance.checkov import ACCESS_LOG_DESTINATION, skip_checks
-from comprehend_jobs.encryption import (
-    KeyReference,
-    _key_reference,
-    _resolve_key,
-    _warn_if_string_parameter,
-)
+from comprehend_jobs.encryption import KeyReference
 from comprehend_jobs.interfaces import IJobEncryption
 
 __all__ = [
     "JobStorage",
 ]
-
-#: Default prefixes: a trailing "/" so "input/" never matches "input2/...".
-_DEFAULT_INPUT_PREFIX = "input/"
-_DEFAULT_OUTPUT_PREFIX = "output/"
-
-_PREFIX_ALLOWED = (
-    "an S3 key prefix ending in '/', of at most 1024 bytes (UTF-8), with no leading '/', "
-    "no '//', no '.' or '..' path segment, no control characters and none of '*', '?', "
-    "'$', '\\\\' (they would act as IAM wildcards or policy variables); '' means the whole "
-    "bucket"
-)
-
-
-def _prefix_problem(value: object) -> str | None:
-    """Why ``value`` is not a valid prefix, or None when it is (tokens are not checked)."""
-    if not isinstance(value, str):
-        return "not a string"
-    if Token.is_unresolved(value):
-        return None
-    if value.lower().startswith("s3://"):
-        return "is an S3 URI, not a key prefix"
-    if len(value.encode("utf-8")) > 1024:
-        return "longer than 1024 bytes"
-    if value.startswith("/"):
-        return "starts with '/'"
-    if "//" in value:
-        return "contains '//'"
-    if any(seg in (".", "..") for seg in value.split("/")):
-        return "has a '.' or '..' segment"
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
-        return "contains a control character"
-    bad = sorted({c for c in value if c in "*?$\\"})
-    if bad:
-        return f"contains {''.join(bad)!r}"
-    if value and not value.endswith("/"):
-        return (
-            f"does not end with '/': the grant on '{value}*' would also cover "
-            f"'{value}-archive/' and every other key that starts with '{value}'"
-        )
-    return None
-
-
-def _suggest_prefix(value: object, default: str = _DEFAULT_INPUT_PREFIX) -> str:
-    """A valid prefix close to ``value`` (its path segments, cleaned, ending in '/');
-    ``default`` when nothing usable is left. Always passes ``_prefix_problem``."""
-    if not isinstance(value, str):
-        return default
-    if value.lower().startswith("s3://"):
-        value = value[5:].partition("/")[2]
-    cleaned = "".join(c for c in value if c not in "*?$\\" and 0x20 <= ord(c) != 0x7F)
-    segments = [seg for seg in cleaned.split("/") if seg not in ("", ".", "..")]
-    suggestion = "".join(f"{seg}/" for seg in segments)
-    while len(suggestion.encode("utf-8")) > 1024:
-        segments[-1] = segments[-1][:-1]
-        segments = [seg for seg in segments if seg not in ("", ".", "..")]
-        suggestion = "".join(f"{seg}/" for seg in segments)
-    return suggestion or default
-
-
-def _prefix_fix(value: object, default: str = _DEFAULT_INPUT_PREFIX, prop: str = "prefix") -> str:
-    """The fix for an invalid prefix: a valid one, or for an S3 URI, where its parts go."""
-    if isinstance(value, str) and value.lower().startswith("s3://"):
-        bucket = value[5:].partition("/")[0]
-        role = "output" if prop.startswith("output") else "input"
-        return (
-            f"pass the bucket separately (existing_{role}_bucket=s3.Bucket.from_bucket_name("
-            f"scope, id, {bucket!r})) and {prop}={_suggest_prefix(value, default)!r}"
-        )
-    return f"use {prop}={_suggest_prefix(value, default)!r}"
 
 
 def _is_bucket(value: object) -> bool:
@@ -184,8 +120,8 @@ class JobStorage(Construct):
         encryption: IJobEncryption | None = None,
         existing_input_bucket: s3.IBucket | None = None,
         existing_output_bucket: s3.IBucket | None = None,
-        input_prefix: str = _DEFAULT_INPUT_PREFIX,
-        output_prefix: str = _DEFAULT_OUTPUT_PREFIX,
+        input_prefix: str = DEFAULT_INPUT_PREFIX,
+        output_prefix: str = DEFAULT_OUTPUT_PREFIX,
         existing_access_log_bucket: s3.IBucket | None = None,
         removal_policy: RemovalPolicy | None = None,
         auto_delete_objects: bool = False,
@@ -209,7 +145,7 @@ class JobStorage(Construct):
                     "drop input_bucket_key, or pass existing_input_bucket too",
                 )
             else:
-                input_key_ref = _resolve_key(
+                input_key_ref = resolve_key(
                     problems, stack, "input_bucket_key", input_bucket_key, aliases=True
                 )
         if encryption is not None and not problems.check_interface(
@@ -244,17 +180,10 @@ class JobStorage(Construct):
                     f"use a bucket in {stack.region}, or deploy the stack to {region}",
                 )
         for prop, prefix, fallback in (
-            ("input_prefix", input_prefix, _DEFAULT_INPUT_PREFIX),
-            ("output_prefix", output_prefix, _DEFAULT_OUTPUT_PREFIX),
+            ("input_prefix", input_prefix, DEFAULT_INPUT_PREFIX),
+            ("output_prefix", output_prefix, DEFAULT_OUTPUT_PREFIX),
         ):
-            why = _prefix_problem(prefix)
-            if why:
-                problems.add(
-                    prop,
-                    prefix,
-                    f"{_PREFIX_ALLOWED} (this one {why})",
-                    _prefix_fix(prefix, fallback, prop),
-                )
+            check_prefix(problems, prop, prefix, fallback)
         creates_any = existing_input_bucket is None or existing_output_bucket is None
         if not creates_any:
             for prop, value, default in (
@@ -309,7 +238,7 @@ class JobStorage(Construct):
         self.node.set_context(_ACCESS_LOGS_USE_BUCKET_POLICY, True)
         self.input_prefix: str = input_prefix
         self.output_prefix: str = output_prefix
-        _warn_if_string_parameter(self, "input_bucket_key", input_bucket_key)
+        warn_if_string_parameter(self, "input_bucket_key", input_bucket_key)
         self.encryption = encryption
         policy = removal_policy or RemovalPolicy.RETAIN
         self.data_key: kms.IKey | None = None
@@ -337,7 +266,7 @@ class JobStorage(Construct):
         if input_key_ref is None and existing_input_bucket is not None:
             imported_key = existing_input_bucket.encryption_key
             if imported_key is not None:
-                input_key_ref = _key_reference(stack, imported_key)
+                input_key_ref = key_reference(stack, imported_key)
         #: The key of a brought input bucket (``input_bucket_key``, else the key it was
         #: imported with): the DataAccessRole gets kms:Decrypt on it through S3. None for
         #: a created input bucket (its key is granted with the bucket) or an unknown key.

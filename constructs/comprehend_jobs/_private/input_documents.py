@@ -20,8 +20,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
+from comprehend_jobs._private.handler_resources import log_write_statement
 from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
-from comprehend_jobs._private.provider import JobHandler, log_write_statement
 from comprehend_jobs._private.validation import Problems
 from comprehend_jobs.compliance.acknowledgments import (
     DEPLOY_TIME_FUNCTIONS,
@@ -32,6 +32,7 @@ from comprehend_jobs.compliance.acknowledgments import (
 )
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.encryption import KeyReference
+from comprehend_jobs.job_handler import JobHandler
 
 #: What ``input_documents`` accepts, for messages.
 DOCUMENTS_FORMS = "a folder that exists, or a list of aws_s3_deployment sources"
