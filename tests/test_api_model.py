@@ -128,28 +128,42 @@ def _input_member(model, operation: str, member: str) -> dict[str, object]:
 
 
 def test_every_limit_the_constructs_use_is_botocores(botocore_model) -> None:
-    from comprehend_jobs import jobs, network
+    from comprehend_jobs._private import job_limits, network_rules
 
     model = botocore_model
     used = {
-        "network._MAX_SUBNETS": network._MAX_SUBNETS,
-        "network._MAX_SECURITY_GROUPS": network._MAX_SECURITY_GROUPS,
-        "jobs._JOB_NAME_MAX": jobs._JOB_NAME_MAX,
-        "jobs._TAG_KEY": jobs._TAG_KEY,
-        "jobs._TAG_VALUE": jobs._TAG_VALUE,
-        "jobs._TOPICS": jobs._TOPICS,
-        "jobs._EVENT_TYPES": jobs._EVENT_TYPES,
-        "jobs._MASK_CHARACTER": dict(model.shape_for(jobs._MASK_CHARACTER).metadata),
+        "network_rules.MAX_SUBNETS": network_rules.MAX_SUBNETS,
+        "network_rules.MAX_SECURITY_GROUPS": network_rules.MAX_SECURITY_GROUPS,
+        "job_limits.job_name_max": job_limits.job_name_max(),
+        "job_limits.tag_key_limits": job_limits.tag_key_limits(),
+        "job_limits.tag_value_limits": job_limits.tag_value_limits(),
+        "job_limits.topics_limits": job_limits.topics_limits(),
+        "job_limits.event_types_limits": job_limits.event_types_limits(),
+        "job_limits.event_type_shape": dict(
+            model.shape_for(job_limits.event_type_shape()).metadata
+        ),
+        "job_limits.mask_character_shape": dict(
+            model.shape_for(job_limits.mask_character_shape()).metadata
+        ),
     }
     botocore_says = {
-        "network._MAX_SUBNETS": _member(model, "VpcConfig", "Subnets")["max"],
-        "network._MAX_SECURITY_GROUPS": _member(model, "VpcConfig", "SecurityGroupIds")["max"],
-        "jobs._JOB_NAME_MAX": model.shape_for("JobName").metadata["max"],
-        "jobs._TAG_KEY": _member(model, "Tag", "Key"),
-        "jobs._TAG_VALUE": _member(model, "Tag", "Value"),
-        "jobs._TOPICS": _input_member(model, "StartTopicsDetectionJob", "NumberOfTopics"),
-        "jobs._EVENT_TYPES": _input_member(model, "StartEventsDetectionJob", "TargetEventTypes"),
-        "jobs._MASK_CHARACTER": _member(model, "RedactionConfig", "MaskCharacter"),
+        "network_rules.MAX_SUBNETS": _member(model, "VpcConfig", "Subnets")["max"],
+        "network_rules.MAX_SECURITY_GROUPS": _member(model, "VpcConfig", "SecurityGroupIds")["max"],
+        "job_limits.job_name_max": model.shape_for("JobName").metadata["max"],
+        "job_limits.tag_key_limits": _member(model, "Tag", "Key"),
+        "job_limits.tag_value_limits": _member(model, "Tag", "Value"),
+        "job_limits.topics_limits": _input_member(
+            model, "StartTopicsDetectionJob", "NumberOfTopics"
+        ),
+        "job_limits.event_types_limits": _input_member(
+            model, "StartEventsDetectionJob", "TargetEventTypes"
+        ),
+        "job_limits.event_type_shape": dict(
+            model.operation_model("StartEventsDetectionJob")
+            .input_shape.members["TargetEventTypes"]
+            .member.metadata
+        ),
+        "job_limits.mask_character_shape": _member(model, "RedactionConfig", "MaskCharacter"),
     }
     assert used == botocore_says
 
@@ -158,7 +172,7 @@ def test_no_limit_is_written_as_a_number() -> None:
     # A module-level MAX_*/*_MAX/MIN_* written as a number would be a copy of the model
     # that can drift; the ones listed are not in the model (a service quota, our own UI).
     not_in_the_model = {
-        "jobs.py:_MAX_TAGS",  # Comprehend's 50 tags per resource: a quota, not in the model.
+        "job_limits.py:MAX_TAGS",  # Comprehend's 50 tags per resource: a quota, not in the model.
         "acknowledgments.py:MAX_KINDS",
         "status.py:MAX_INTERVAL",
         "formats.py:TABLE_MAX_WIDTH",

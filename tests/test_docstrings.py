@@ -265,9 +265,3 @@ def test_a_missing_entry_and_an_unknown_one_are_both_reported() -> None:
         "missing: not documented (add ':param missing: ... Default: ...')",
         "ghost: documented, but there is no such parameter",
     ]
-
-
-def test_the_patterns_deprecated_aliases_say_so_and_name_the_new_prop() -> None:
-    entries = param_entries(ComprehendAnalysis.__doc__)
-    assert "deprecated alias of ``recognizer_arn``" in entries["entity_recognizer_arn"]
-    assert "deprecated alias of ``network``" in entries["vpc"]

@@ -347,10 +347,10 @@ def test_every_suggested_job_name_is_valid() -> None:
     import ast
 
     from comprehend_jobs._private import api_model
-    from comprehend_jobs.jobs import _job_name_problem
+    from comprehend_jobs._private.job_rules import job_name_problem
 
     for bad in ["a,b", "x" * 300, "tick|ets#1", "\x00", "名前!", "a b\tc", "," * 300]:
-        problem = _job_name_problem(bad)
+        problem = job_name_problem(bad)
         assert problem is not None, bad
         suggested = problem[1].split("job_name=", 1)[1]
         assert api_model.is_valid_job_name(ast.literal_eval(suggested)), (bad, suggested)
@@ -481,3 +481,46 @@ def test_each_limit_is_the_models(
         job_class(stack, f"{job_id}Past", **common, **past_limit)
     (problem,) = raised.value.problems
     assert problem.startswith(f"{prop}=")
+
+
+# -- check, then build: each rule runs once -------------------------------------------------
+
+ONCE_CASES: list[tuple[Callable[..., Any], dict[str, Any]]] = [
+    (EntityRecognitionJob, {"recognizer_arn": RECOGNIZER, "job_name": "n", "tags": {"a": "b"}}),
+    (DocumentClassificationJob, {"flywheel_arn": FLYWHEEL}),
+    (KeyPhrasesDetectionJob, {"language_code": "de"}),
+    (PiiEntitiesDetectionJob, {"mode": "ONLY_REDACTION", "redaction": PiiRedaction()}),
+    (TopicsDetectionJob, {"number_of_topics": 5}),
+    (EventsDetectionJob, {"target_event_types": ["BANKRUPTCY"]}),
+]
+
+
+@pytest.mark.parametrize(
+    ("job_class", "props"), ONCE_CASES, ids=lambda c: getattr(c, "__name__", "")
+)
+def test_each_rule_of_a_job_runs_once(job_class: Callable[..., Any], props: dict[str, Any]) -> None:
+    # The job class checks its props and hands them to AnalysisJob, which builds from them.
+    import contextlib
+    from unittest import mock
+
+    from comprehend_jobs._private import job_rules
+
+    stack = Stack(new_app(), "Once", env=Environment(account="111122223333", region="us-east-1"))
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
+    role = DataAccessRole(stack, "Role", storage=storage)
+    rules = {
+        name: rule
+        for name, rule in vars(job_rules).items()
+        if callable(rule)
+        and not name.startswith("_")
+        and getattr(rule, "__module__", None) == job_rules.__name__
+    }
+    with contextlib.ExitStack() as patches:
+        spies = {
+            name: patches.enter_context(mock.patch.object(job_rules, name, wraps=rule))
+            for name, rule in rules.items()
+        }
+        job_class(stack, "Job", storage=storage, role=role, **props)
+    calls = {name: spy.call_count for name, spy in spies.items() if spy.call_count}
+    assert calls == dict.fromkeys(calls, 1)
+    assert {"check_job", "check_parts", "check_job_props", "check_flags"} <= set(calls)

@@ -353,26 +353,46 @@ def test_documents_folder_must_exist() -> None:
 # -- issue 13: one vocabulary, string booleans, messages a new user can act on ----------
 
 
-def test_the_deprecated_names_still_work_with_a_warning() -> None:
-    stack = Stack(new_app(), "Old", env=ENV)
-    with pytest.warns(DeprecationWarning) as caught:
-        analysis = ComprehendAnalysis(
-            stack, "Analysis", entity_recognizer_arn=RECOGNIZER, vpc=False, input_documents=SAMPLES
+def test_each_job_rule_runs_once_per_analysis() -> None:
+    # The pattern checks the job's props before it makes anything, then hands the checked
+    # props to the job: no rule runs a second time when the job is built.
+    calls = _rule_calls(
+        lambda stack: ComprehendAnalysis(
+            stack,
+            "Analysis",
+            recognizer_arn=RECOGNIZER,
+            input_documents=SAMPLES,
+            job_name="tickets",
+            tags={"team": "support"},
         )
-    messages = [str(w.message) for w in caught]
-    assert any("entity_recognizer_arn=) is deprecated: use recognizer_arn=" in m for m in messages)
-    assert any("vpc=) is deprecated: use network=" in m for m in messages)
-    assert analysis.network is None
-    assert isinstance(analysis.job, EntityRecognitionJob)
-    assert stack.resolve(analysis.job.request)["EntityRecognizerArn"] == RECOGNIZER
+    )
+    assert calls == dict.fromkeys(calls, 1)
+    assert {"check_model_source", "check_job_props", "check_same_region"} <= set(calls)
 
 
-def test_an_old_and_a_new_name_together_are_an_error() -> None:
-    stack = Stack(new_app(), "Both", env=ENV)
-    with pytest.warns(DeprecationWarning), pytest.raises(PropValidationError) as raised:
-        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, vpc=False, network=False)
-    assert "vpc is the deprecated name of network" in str(raised.value)
-    assert stack.node.children == []
+def _rule_calls(build: Any) -> dict[str, int]:
+    """How often each rule of ``job_rules`` ran while ``build(stack)`` ran (rules that did
+    not run are left out)."""
+    import contextlib
+    from unittest import mock
+
+    from comprehend_jobs._private import job_rules
+
+    rules = {
+        name: rule
+        for name, rule in vars(job_rules).items()
+        if callable(rule)
+        and not name.startswith("_")
+        and getattr(rule, "__module__", None) == job_rules.__name__
+    }
+    stack = Stack(new_app(), "Once", env=ENV)
+    with contextlib.ExitStack() as patches:
+        spies = {
+            name: patches.enter_context(mock.patch.object(job_rules, name, wraps=rule))
+            for name, rule in rules.items()
+        }
+        build(stack)
+    return {name: spy.call_count for name, spy in spies.items() if spy.call_count}
 
 
 @pytest.mark.parametrize(
@@ -395,14 +415,6 @@ def test_string_booleans_are_prop_errors(prop: str, value: Any, fix: str) -> Non
     assert f"{prop}={value!r} is not valid: True or False" in first
     assert fix in first
     assert stack.node.children == []
-
-
-def test_the_deprecated_vpc_string_is_named_as_given() -> None:
-    stack = Stack(new_app(), "VpcString", env=ENV)
-    with pytest.warns(DeprecationWarning), pytest.raises(PropValidationError) as raised:
-        ComprehendAnalysis(stack, "Analysis", recognizer_arn=RECOGNIZER, vpc="false")  # type: ignore[arg-type]
-    assert "vpc='false' is not valid" in str(raised.value)
-    assert "pass vpc=False" in str(raised.value)
 
 
 def test_a_classifier_arn_as_recognizer_arn_says_use_classifier_arn() -> None:

@@ -10,34 +10,29 @@ as ``output_s3_uri=``, a flywheel as ``flywheel_arn=``.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
-from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from comprehend_jobs._private.provider import JobHandler
+from comprehend_jobs._private import checked_job, job_rules
+from comprehend_jobs._private.checked_job import CheckedJobProps, ModelSource
+from comprehend_jobs._private.prefix_rules import prefix_problem, suggest_prefix
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.data_access_role import DataAccessRole
 from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.interfaces import IDataAccessRole, IJobEncryption, IJobNetwork, IJobStorage
+from comprehend_jobs.job_handler import JobHandler
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION, JobType
-from comprehend_jobs.jobs import (
-    AnalysisJob,
-    DocumentClassificationJob,
-    EntityRecognitionJob,
-    _check_job_props,
-    _check_model_source,
-)
+from comprehend_jobs.jobs import AnalysisJob, DocumentClassificationJob, EntityRecognitionJob
 from comprehend_jobs.network import JobNetwork
-from comprehend_jobs.storage import JobStorage, _prefix_problem, _suggest_prefix
+from comprehend_jobs.storage import JobStorage
 
 __all__ = [
     "ComprehendAnalysis",
@@ -61,8 +56,8 @@ class ComprehendAnalysis(Construct):
     console shows them.
 
     The props use the job constructs' names (``recognizer_arn=``, ``network=``, as in
-    ``EntityRecognitionJob``); ``entity_recognizer_arn=`` and ``vpc=`` still work but are
-    deprecated (a ``DeprecationWarning``).
+    ``EntityRecognitionJob``). Every prop, the job's included, is checked before any part
+    is made; the job is then built from those checked props, not checked again.
 
     :param recognizer_arn: start a custom entity recognition job with this recognizer
         (optionally ``/version/V``). Default: None (give exactly one of ``recognizer_arn``,
@@ -95,8 +90,6 @@ class ComprehendAnalysis(Construct):
         endpoint, no NAT gateway); ``False`` runs it outside any VPC; or a network of
         yours, an ``IJobNetwork`` (``JobNetwork(...)``, ``JobNetwork.from_ids(...)``). A
         bool, not a string. Default: True.
-    :param entity_recognizer_arn: deprecated alias of ``recognizer_arn``. Default: None.
-    :param vpc: deprecated alias of ``network``. Default: None (``network`` decides).
     :param storage: storage of yours, an ``IJobStorage`` (``JobStorage(...)`` on buckets
         of yours, ``JobStorage.from_s3_uris(...)``). Not with ``input_s3_uri`` or
         ``output_s3_uri``. Default: new input, output and access-log buckets (only those
@@ -163,41 +156,16 @@ class ComprehendAnalysis(Construct):
         wait_for_completion: bool = False,
         stop_on_delete: bool = True,
         rerun_token: str | None = None,
-        entity_recognizer_arn: str | None = None,
-        vpc: bool | IJobNetwork | None = None,
     ) -> None:
         problems = Problems(lambda: construct_label("ComprehendAnalysis", scope, id))
-        # The deprecated names: still accepted, never together with the new ones.
-        for old, new, old_value, new_value in (
-            ("entity_recognizer_arn", "recognizer_arn", entity_recognizer_arn, recognizer_arn),
-            ("vpc", "network", vpc, network),
-        ):
-            if old_value is None:
-                continue
-            warnings.warn(
-                f"ComprehendAnalysis({old}=) is deprecated: use {new}= (the name the job "
-                "constructs use)",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            if new_value is not None:
-                problems.add(
-                    old,
-                    old_value,
-                    f"{old} is the deprecated name of {new}, and {new} is given too",
-                    f"drop {old}= and keep {new}=",
-                )
-        recognizer_arn = recognizer_arn if recognizer_arn is not None else entity_recognizer_arn
-        network = network if network is not None else vpc
         network = True if network is None else network
-        network_prop = "vpc" if vpc is not None and network is vpc else "network"
         # A switch, or a part of the caller's (any object with the interface's members).
         for prop, part, interface, fix in (
             (
-                network_prop,
+                "network",
                 network,
                 IJobNetwork,
-                f"pass {network_prop}=JobNetwork(...), JobNetwork.from_ids(...), True or False",
+                "pass network=JobNetwork(...), JobNetwork.from_ids(...), True or False",
             ),
             ("encryption", encryption, IJobEncryption, "pass JobEncryption(...), True or False"),
         ):
@@ -221,29 +189,31 @@ class ComprehendAnalysis(Construct):
                 IDataAccessRole,
                 "pass DataAccessRole(...) or DataAccessRole.from_role_arn(...), or omit it",
             )
-        model_prop = "recognizer_arn" if entity_recognizer_arn is None else "entity_recognizer_arn"
         models = {
-            model_prop: ("EntityRecognizerArn", recognizer_arn),
+            "recognizer_arn": ("EntityRecognizerArn", recognizer_arn),
             "classifier_arn": ("DocumentClassifierArn", classifier_arn),
             "flywheel_arn": ("FlywheelArn", flywheel_arn),
         }
-        # Everything the job will check is checked here, before any part is made.
-        source = _check_model_source(problems, models)
+        # Everything the job checks is checked here, once, before any part is made; the
+        # job is built from the result (``checked``) and runs no rule again.
+        source = job_rules.check_model_source(problems, models)
         job_type = _job_type(problems, source, flywheel_arn, flywheel_model_type)
+        checked: CheckedJobProps | None = None
         if source is not None and job_type is not None:
-            given = next(prop for prop, (_, arn) in models.items() if arn is not None)
-            _check_job_props(
+            checked = job_rules.check_job_props(
                 problems,
                 job_type=job_type,
+                scope=scope,
                 in_vpc=network is not False,
                 job_name=job_name,
                 tags=tags,
-                input_format=input_format.value if isinstance(input_format, Enum) else input_format,
+                input_format=input_format,
                 document_reader=document_reader,
                 language_code=(language_code or "en") if job_type is ENTITIES_DETECTION else None,
                 model_source=source,
-                scope=scope,
-                model_prop=given,
+                stop_on_delete=stop_on_delete,
+                wait_for_completion=wait_for_completion,
+                rerun_token=rerun_token,
             )
         if language_code is not None and job_type is DOCUMENT_CLASSIFICATION:
             problems.add(
@@ -292,8 +262,9 @@ class ComprehendAnalysis(Construct):
                 "input_s3_uri='s3://your-bucket/your/prefix/' where your documents already are",
             )
         problems.raise_if_any()
-        # The parts below still read the old local names.
-        entity_recognizer_arn, vpc = recognizer_arn, network
+        # Without a problem there is a model source and a job type, so the job's props
+        # were checked.
+        assert checked is not None
         super().__init__(scope, id)
         if log_key is not None:
             JobHandler.use_log_key(self, log_key)
@@ -326,10 +297,10 @@ class ComprehendAnalysis(Construct):
             )
         #: Where the job runs, or None with ``network=False``.
         self.network: IJobNetwork | None
-        if vpc is False:
+        if network is False:
             self.network = None
-        elif vpc is not True:
-            self.network = vpc
+        elif network is not True:
+            self.network = network
         else:
             # Flow logs share the handler's log key: one key for all the stack's logs.
             handler = JobHandler.of(self)
@@ -355,39 +326,24 @@ class ComprehendAnalysis(Construct):
             # are in its RerunToken).
             self.upload = self.storage.add_input_documents(input_documents)
 
-        job_props: dict[str, Any] = {
-            "storage": self.storage,
-            "role": self.role,
-            "encryption": self.encryption,
-            "network": self.network,
-            "input_format": input_format,
-            "document_reader": document_reader,
-            "job_name": job_name,
-            "tags": tags,
-            "wait_for_completion": wait_for_completion,
-            "stop_on_delete": stop_on_delete,
-            "rerun_token": rerun_token,
-        }
         #: The job construct.
-        self.job: AnalysisJob
-        if job_type is ENTITIES_DETECTION:
-            self.job = EntityRecognitionJob(
-                self,
-                "Job",
-                recognizer_arn=entity_recognizer_arn,
-                flywheel_arn=flywheel_arn,
-                language_code=language_code or "en",
-                **job_props,
-            )
-        else:
-            self.job = DocumentClassificationJob(
-                self, "Job", classifier_arn=classifier_arn, flywheel_arn=flywheel_arn, **job_props
-            )
+        self.job: AnalysisJob = checked_job.start_checked_job(
+            EntityRecognitionJob
+            if checked.job_type is ENTITIES_DETECTION
+            else DocumentClassificationJob,
+            self,
+            "Job",
+            checked,
+            storage=self.storage,
+            role=self.role,
+            encryption=self.encryption,
+            network=self.network,
+        )
 
 
 def _job_type(
     problems: Problems,
-    source: tuple[str, str] | None,
+    source: ModelSource | None,
     flywheel_arn: str | None,
     flywheel_model_type: object,
 ) -> JobType | None:
@@ -418,9 +374,9 @@ def _job_type(
         return None
     if source is None:
         return None
-    if source[0] == "FlywheelArn":
+    if source.field == "FlywheelArn":
         return _FLYWHEEL_JOB_TYPES[str(flywheel_model_type)]
-    return ENTITIES_DETECTION if source[0] == "EntityRecognizerArn" else DOCUMENT_CLASSIFICATION
+    return ENTITIES_DETECTION if source.field == "EntityRecognizerArn" else DOCUMENT_CLASSIFICATION
 
 
 def _check_s3_uris(
@@ -449,9 +405,9 @@ def _check_s3_uris(
         location = parse_s3_uri(problems, prop, uri)
         if location is None:
             continue
-        why = _prefix_problem(location.prefix)
+        why = prefix_problem(location.prefix)
         if why:
-            fixed = S3Location(location.bucket, _suggest_prefix(location.prefix, f"{which}/"))
+            fixed = S3Location(location.bucket, suggest_prefix(location.prefix, f"{which}/"))
             problems.add(
                 prop,
                 uri,
