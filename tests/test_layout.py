@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "constructs" / "comprehend_jobs"
+#: The longest module the package may hold: past it, a module holds more than one idea.
+MAX_MODULE_LINES = 600
 
 
 def _python_files() -> list[Path]:
@@ -74,13 +77,15 @@ def test_package_top_level_shows_its_parts() -> None:
         "_private",
         "cli",
         "compliance",
+        "console.py",
         "data_access_role.py",
         "encryption.py",
         "errors.py",
         "input_options.py",
         "interfaces.py",
+        "job_handler.py",
         "job_types.py",
-        "jobs.py",
+        "jobs",
         "network.py",
         "pattern.py",
         "storage.py",
@@ -88,13 +93,18 @@ def test_package_top_level_shows_its_parts() -> None:
 
 
 PUBLIC_MODULES = [
+    "console",
     "data_access_role",
     "encryption",
     "errors",
     "input_options",
     "interfaces",
+    "job_handler",
     "job_types",
     "jobs",
+    "jobs.base",
+    "jobs.builtin",
+    "jobs.custom_model",
     "network",
     "pattern",
     "storage",
@@ -106,7 +116,9 @@ def test_public_modules_declare_their_surface() -> None:
     # function or constant it defines is underscore-private.
     undeclared = []
     for name in PUBLIC_MODULES:
-        path = ROOT / "constructs" / "comprehend_jobs" / f"{name}.py"
+        path = PACKAGE / f"{name.replace('.', '/')}.py"
+        if not path.exists():
+            path = PACKAGE / name.replace(".", "/") / "__init__.py"
         module = importlib.import_module(f"comprehend_jobs.{name}")
         declared = set(module.__all__)
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -133,8 +145,7 @@ def test_package_exports_only_constructs_props_enums_and_errors() -> None:
     for name in PUBLIC_MODULES:
         public |= set(importlib.import_module(f"comprehend_jobs.{name}").__all__)
     exported = set(comprehend_jobs.__all__)
-    # JobHandler is the one construct whose module is private machinery.
-    assert exported - public == {"JobHandler"}
+    assert exported - public == set()
     for name in exported:
         value = getattr(comprehend_jobs, name)
         assert isinstance(value, type) or name == "JOB_TYPES", name
@@ -153,3 +164,40 @@ def test_cdk_nag_is_loaded_only_by_the_packs() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_no_module_of_the_package_is_over_the_limit() -> None:
+    # The handler's folder counts once, as lambda/ (the package sees it again as _lambda).
+    package = [p for p in PACKAGE.rglob("*.py") if "_lambda" not in p.relative_to(PACKAGE).parts]
+    lines = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in [*package, *(ROOT / "lambda").glob("*.py")]
+    }
+    assert len(lines) > 40, "the walk found too few modules: the layout moved"
+    assert {path: n for path, n in lines.items() if n > MAX_MODULE_LINES} == {}
+
+
+def test_type_checkers_see_exactly_the_names_the_package_exports() -> None:
+    # The package lists its names once for the runtime (_EXPORTS, lazily loaded) and once
+    # for type checkers (imports under TYPE_CHECKING): the two lists must agree.
+    import comprehend_jobs
+
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    guarded = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    imported = {
+        (node.module, alias.name)
+        for node in ast.walk(guarded)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        # "X as X" is the explicit re-export a strict type checker needs.
+        if alias.asname == alias.name
+    }
+    exported = {
+        (module, name) for module, names in comprehend_jobs._EXPORTS.items() for name in names
+    }
+    assert imported == exported
+    assert comprehend_jobs.__all__ == sorted(name for _, name in exported)

@@ -3,7 +3,9 @@ asynchronous analysis jobs (custom entity recognition, custom classification and
 other asynchronous job types).
 
 Exports load lazily: ``import comprehend_jobs.cli`` (the ``comprehend-jobs`` command) must not
-import aws_cdk, which starts a Node.js process.
+import aws_cdk, which starts a Node.js process. ``_EXPORTS`` is the one runtime list of the
+package's names, by the public module that defines each; type checkers read the same names
+from the imports below (``tests/test_layout.py`` keeps the two equal).
 """
 
 from __future__ import annotations
@@ -12,117 +14,88 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from comprehend_jobs._private.provider import JobHandler
-    from comprehend_jobs.data_access_role import DataAccessRole
-    from comprehend_jobs.encryption import JobEncryption, KeyReference
-    from comprehend_jobs.errors import PropValidationError
-    from comprehend_jobs.input_options import (
-        DocumentFeatureType,
-        DocumentReadAction,
-        DocumentReader,
-        DocumentReadMode,
-        InputFormat,
-    )
-    from comprehend_jobs.interfaces import (
-        IDataAccessRole,
-        IJobEncryption,
-        IJobNetwork,
-        IJobStorage,
-    )
-    from comprehend_jobs.job_types import JOB_TYPES, JobType
+    from comprehend_jobs.data_access_role import DataAccessRole as DataAccessRole
+    from comprehend_jobs.encryption import JobEncryption as JobEncryption
+    from comprehend_jobs.encryption import KeyReference as KeyReference
+    from comprehend_jobs.errors import PropValidationError as PropValidationError
+    from comprehend_jobs.input_options import DocumentFeatureType as DocumentFeatureType
+    from comprehend_jobs.input_options import DocumentReadAction as DocumentReadAction
+    from comprehend_jobs.input_options import DocumentReader as DocumentReader
+    from comprehend_jobs.input_options import DocumentReadMode as DocumentReadMode
+    from comprehend_jobs.input_options import InputFormat as InputFormat
+    from comprehend_jobs.interfaces import IDataAccessRole as IDataAccessRole
+    from comprehend_jobs.interfaces import IJobEncryption as IJobEncryption
+    from comprehend_jobs.interfaces import IJobNetwork as IJobNetwork
+    from comprehend_jobs.interfaces import IJobStorage as IJobStorage
+    from comprehend_jobs.job_handler import JobHandler as JobHandler
+    from comprehend_jobs.job_types import JOB_TYPES as JOB_TYPES
+    from comprehend_jobs.job_types import JobType as JobType
+    from comprehend_jobs.jobs import AnalysisJob as AnalysisJob
+    from comprehend_jobs.jobs import DocumentClassificationJob as DocumentClassificationJob
+    from comprehend_jobs.jobs import DominantLanguageDetectionJob as DominantLanguageDetectionJob
+    from comprehend_jobs.jobs import EntityRecognitionJob as EntityRecognitionJob
+    from comprehend_jobs.jobs import EventsDetectionJob as EventsDetectionJob
+    from comprehend_jobs.jobs import JobProps as JobProps
+    from comprehend_jobs.jobs import KeyPhrasesDetectionJob as KeyPhrasesDetectionJob
+    from comprehend_jobs.jobs import PiiEntitiesDetectionJob as PiiEntitiesDetectionJob
+    from comprehend_jobs.jobs import PiiMode as PiiMode
+    from comprehend_jobs.jobs import PiiRedaction as PiiRedaction
+    from comprehend_jobs.jobs import SentimentDetectionJob as SentimentDetectionJob
     from comprehend_jobs.jobs import (
-        AnalysisJob,
-        DocumentClassificationJob,
-        DominantLanguageDetectionJob,
-        EntityRecognitionJob,
-        EventsDetectionJob,
-        JobProps,
-        KeyPhrasesDetectionJob,
-        PiiEntitiesDetectionJob,
-        PiiMode,
-        PiiRedaction,
-        SentimentDetectionJob,
-        TargetedSentimentDetectionJob,
-        TopicsDetectionJob,
+        TargetedSentimentDetectionJob as TargetedSentimentDetectionJob,
     )
-    from comprehend_jobs.network import JobNetwork
-    from comprehend_jobs.pattern import ComprehendAnalysis
-    from comprehend_jobs.storage import JobStorage
+    from comprehend_jobs.jobs import TopicsDetectionJob as TopicsDetectionJob
+    from comprehend_jobs.network import JobNetwork as JobNetwork
+    from comprehend_jobs.pattern import ComprehendAnalysis as ComprehendAnalysis
+    from comprehend_jobs.storage import JobStorage as JobStorage
 
-#: Public name -> the module that defines it.
-_EXPORTS: dict[str, str] = {
-    "AnalysisJob": "comprehend_jobs.jobs",
-    "ComprehendAnalysis": "comprehend_jobs.pattern",
-    "DataAccessRole": "comprehend_jobs.data_access_role",
-    "DocumentClassificationJob": "comprehend_jobs.jobs",
-    "DocumentFeatureType": "comprehend_jobs.input_options",
-    "DocumentReadAction": "comprehend_jobs.input_options",
-    "DocumentReadMode": "comprehend_jobs.input_options",
-    "DocumentReader": "comprehend_jobs.input_options",
-    "DominantLanguageDetectionJob": "comprehend_jobs.jobs",
-    "EntityRecognitionJob": "comprehend_jobs.jobs",
-    "EventsDetectionJob": "comprehend_jobs.jobs",
-    "IDataAccessRole": "comprehend_jobs.interfaces",
-    "IJobEncryption": "comprehend_jobs.interfaces",
-    "IJobNetwork": "comprehend_jobs.interfaces",
-    "IJobStorage": "comprehend_jobs.interfaces",
-    "InputFormat": "comprehend_jobs.input_options",
-    "JOB_TYPES": "comprehend_jobs.job_types",
-    "JobEncryption": "comprehend_jobs.encryption",
-    "JobHandler": "comprehend_jobs._private.provider",
-    "JobNetwork": "comprehend_jobs.network",
-    "JobStorage": "comprehend_jobs.storage",
-    "JobProps": "comprehend_jobs.jobs",
-    "JobType": "comprehend_jobs.job_types",
-    "KeyPhrasesDetectionJob": "comprehend_jobs.jobs",
-    "KeyReference": "comprehend_jobs.encryption",
-    "PiiEntitiesDetectionJob": "comprehend_jobs.jobs",
-    "PiiMode": "comprehend_jobs.jobs",
-    "PiiRedaction": "comprehend_jobs.jobs",
-    "PropValidationError": "comprehend_jobs.errors",
-    "SentimentDetectionJob": "comprehend_jobs.jobs",
-    "TargetedSentimentDetectionJob": "comprehend_jobs.jobs",
-    "TopicsDetectionJob": "comprehend_jobs.jobs",
+#: The public module -> the names the package exports from it.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "comprehend_jobs.data_access_role": ("DataAccessRole",),
+    "comprehend_jobs.encryption": ("JobEncryption", "KeyReference"),
+    "comprehend_jobs.errors": ("PropValidationError",),
+    "comprehend_jobs.input_options": (
+        "DocumentFeatureType",
+        "DocumentReadAction",
+        "DocumentReader",
+        "DocumentReadMode",
+        "InputFormat",
+    ),
+    "comprehend_jobs.interfaces": (
+        "IDataAccessRole",
+        "IJobEncryption",
+        "IJobNetwork",
+        "IJobStorage",
+    ),
+    "comprehend_jobs.job_handler": ("JobHandler",),
+    "comprehend_jobs.job_types": ("JOB_TYPES", "JobType"),
+    "comprehend_jobs.jobs": (
+        "AnalysisJob",
+        "DocumentClassificationJob",
+        "DominantLanguageDetectionJob",
+        "EntityRecognitionJob",
+        "EventsDetectionJob",
+        "JobProps",
+        "KeyPhrasesDetectionJob",
+        "PiiEntitiesDetectionJob",
+        "PiiMode",
+        "PiiRedaction",
+        "SentimentDetectionJob",
+        "TargetedSentimentDetectionJob",
+        "TopicsDetectionJob",
+    ),
+    "comprehend_jobs.network": ("JobNetwork",),
+    "comprehend_jobs.pattern": ("ComprehendAnalysis",),
+    "comprehend_jobs.storage": ("JobStorage",),
 }
+#: Public name -> the module that defines it.
+_MODULE_OF: dict[str, str] = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = [
-    "JOB_TYPES",
-    "AnalysisJob",
-    "ComprehendAnalysis",
-    "DataAccessRole",
-    "DocumentClassificationJob",
-    "DocumentFeatureType",
-    "DocumentReadAction",
-    "DocumentReadMode",
-    "DocumentReader",
-    "DominantLanguageDetectionJob",
-    "EntityRecognitionJob",
-    "EventsDetectionJob",
-    "IDataAccessRole",
-    "IJobEncryption",
-    "IJobNetwork",
-    "IJobStorage",
-    "InputFormat",
-    "JobEncryption",
-    "JobHandler",
-    "JobNetwork",
-    "JobProps",
-    "JobStorage",
-    "JobType",
-    "KeyPhrasesDetectionJob",
-    "KeyReference",
-    "PiiEntitiesDetectionJob",
-    "PiiMode",
-    "PiiRedaction",
-    "PropValidationError",
-    "SentimentDetectionJob",
-    "TargetedSentimentDetectionJob",
-    "TopicsDetectionJob",
-]
+__all__ = sorted(_MODULE_OF)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
+    module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module 'comprehend_jobs' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
@@ -131,4 +104,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_MODULE_OF))
