@@ -184,7 +184,8 @@ def jobs_section(python: str, count: int) -> dict[str, Any]:
 
 def app_section(python: str, count: int) -> dict[str, Any]:
     """``python app.py`` against its floor (the same resources from aws-cdk-lib alone, in an
-    App with the same context), the floor with the app's four cdk-nag packs
+    App with the same context), the app without its packs (the library's own cost: no
+    packs on either side), the floor with the app's four cdk-nag packs
     (``bench/floor.py --packs``) and an empty stack, taking turns in every round.
 
     The floor runs as ``bench/floor.py``, which imports nothing of this library (through
@@ -198,9 +199,15 @@ def app_section(python: str, count: int) -> dict[str, Any]:
             "floor": [python, "bench/floor.py"],
             "floor_with_packs": [python, "bench/floor.py", "--packs"],
             "app": [python, "app.py"],
+            # The library's own cost: the app with its packs off against the floor, which
+            # runs none either.
+            "app_without_packs": [python, "bench/stacks.py", "app-without-checks"],
         },
         count,
         env,
+    )
+    results["library_own_cost_app_without_packs_vs_floor"] = compare(
+        times["floor"], times["app_without_packs"]
     )
     results["app_with_nag_vs_its_resources_from_aws_cdk_lib_alone"] = compare(
         times["floor"], times["app"]
@@ -213,6 +220,9 @@ def app_section(python: str, count: int) -> dict[str, Any]:
     results["floor_vs_empty_stack"] = compare(times["empty"], times["floor"])
     results["per_round_app_over_floor"] = [
         round(a / f, 3) for f, a in zip(times["floor"], times["app"], strict=True)
+    ]
+    results["per_round_app_without_packs_over_floor"] = [
+        round(a / f, 3) for f, a in zip(times["floor"], times["app_without_packs"], strict=True)
     ]
     results["per_round_seconds"] = {
         name: [round(t, 2) for t in seconds] for name, seconds in times.items()
