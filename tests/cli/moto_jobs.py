@@ -1,9 +1,9 @@
-"""Test helpers for the CLI: stacks, jobs and job outputs in the moto server.
+"""Test helpers for the CLI: stacks and job outputs in the moto server, jobs in the fake.
 
-moto starts jobs but never runs them (status stays SUBMITTED, the output URI is echoed),
-so tests move a job along by editing moto's backend state; the server runs in this
-process (``ThreadedMotoServer``). Outputs are built in Comprehend's documented formats
-and uploaded to moto's S3 over HTTP, so download and extraction are exercised for real.
+Stacks (CloudFormation) and outputs (S3) are moto's; Comprehend is ``fake_comprehend``,
+whose jobs tests move along with ``set_job`` (moto never runs a job and has no supported
+way to change one's state). Outputs are built in Comprehend's documented formats and
+uploaded to moto's S3 over HTTP, so download and extraction are exercised for real.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 
 import boto3
 from botocore import xform_name
-from moto.comprehend.models import comprehend_backends
 
+from cli.fake_comprehend import FakeComprehend
 from comprehend_jobs.cli import Runtime
 from comprehend_jobs.job_types import JobType
 
@@ -82,9 +82,10 @@ def class_line(file: str, line: int, key: str, scores: dict[str, float]) -> str:
 
 @dataclass
 class Emulator:
-    """Handles on the moto server: start jobs, move them along, deploy stacks, put output."""
+    """Handles on the emulators: start jobs, move them along, deploy stacks, put output."""
 
     endpoint: str
+    jobs: FakeComprehend
     session: Any = field(default_factory=lambda: boto3.Session(region_name=REGION))
 
     def __post_init__(self) -> None:
@@ -95,7 +96,7 @@ class Emulator:
             self.s3.create_bucket(Bucket=bucket)
 
     def start_job(self, job_type: JobType, name: str) -> str:
-        """Start a job of ``job_type`` in moto; returns its ARN."""
+        """Start a job of ``job_type`` in the fake Comprehend; returns its ARN."""
         start = getattr(self.comprehend, xform_name(job_type.start_operation))
         response = start(
             JobName=name,
@@ -125,17 +126,15 @@ class Emulator:
         submitted: datetime | None = None,
         ended: datetime | None = None,
     ) -> None:
-        """Move a moto job to ``status`` (moto never runs jobs itself)."""
-        job: Any = comprehend_backends[ACCOUNT][REGION].jobs[self.job_id(arn)]
-        job.job_status = status
-        if submitted is not None:
-            job.submit_time = submitted
-        if ended is not None:
-            job.end_time = ended
-        if output_uri is not None:
-            job.output_s3_config = {"S3Uri": output_uri}
-        if message is not None:
-            job.extra_args["Message"] = message
+        """Move a job to ``status``, as the service would while running it."""
+        self.jobs.set_job(
+            self.job_id(arn),
+            status,
+            output_uri=output_uri,
+            message=message,
+            submitted=submitted,
+            ended=ended,
+        )
 
     def deploy_stack(self, name: str, job_outputs: dict[str, str]) -> None:
         """A stack whose outputs carry job ARNs, as the library's pattern makes them.
