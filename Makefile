@@ -19,7 +19,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # Two tiers: `make quick` (lint, types and the tests not marked slow, on both cores) while
 # working; `make test`, the full gate CI runs (.ci/run).
-.PHONY: all synth test quick lint typecheck unit integ-snapshots integ-update integ bench clean
+.PHONY: all synth test quick lint typecheck unit integ-snapshots integ-update integ bench clean test-min
 
 all: test
 
@@ -33,6 +33,17 @@ $(TOOLS)/.installed: Makefile
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "$(CHECKOV_SPEC)"
+	touch $@
+
+# The declared minimum versions, exactly (pyproject's lower bounds; tests/min_versions.py),
+# in a virtual environment of their own; the library itself without its dependencies.
+MIN := .venv-min
+$(MIN)/.installed: pyproject.toml tests/min_versions.py
+	test -x $(MIN)/bin/python || $(PYTHON) -m venv $(MIN)
+	$(MIN)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(MIN)/bin/python tests/min_versions.py > $(MIN)/requirements.txt
+	$(MIN)/bin/python -m pip install --quiet --disable-pip-version-check -r $(MIN)/requirements.txt
+	$(MIN)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -69,7 +80,14 @@ integ-update: $(VENV)/.installed node_modules/.installed
 integ: $(VENV)/.installed node_modules/.installed
 	@$(BIN)/python tests/integ/harness.py deploy
 
-test: lint typecheck unit
+test: lint typecheck unit test-min
+
+# The whole suite, the deploy rehearsal included, on the minimum versions. Left out: the
+# integ snapshot check, whose snapshots are the newest aws-cdk-lib's templates (README,
+# Supported versions).
+MIN_EXCLUDED := --ignore=tests/test_integ_snapshots.py
+test-min: $(MIN)/.installed node_modules/.installed $(TOOLS)/.installed
+	PATH="$(CURDIR)/$(MIN)/bin:$$PATH" $(MIN)/bin/python -m pytest -q -n 2 $(MIN_EXCLUDED)
 
 # The fast tier needs neither checkov's venv nor the npm tools: no slow test runs here.
 quick: lint typecheck
@@ -79,4 +97,4 @@ bench: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf cdk.out $(VENV) $(TOOLS) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out $(VENV) $(TOOLS) $(MIN) node_modules .pytest_cache .mypy_cache .ruff_cache
