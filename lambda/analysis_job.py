@@ -6,15 +6,23 @@ Served by ``aws_cdk.custom_resources.Provider``:
 - ``on_event`` returns ``{"PhysicalResourceId": <job ARN>, "Data": {JobId, JobArn,
   JobStatus}}``.
 
-  * Create: the properties are validated against botocore's model (``request_builder``),
-    then one Start<JobType>Job call is made. Its ClientRequestToken is a hash of the
-    stack, logical id, RequestId and request: a retried invocation of the same event
-    cannot start a second job. JobName is Request.JobName as given (also reused by a
-    replacing update), else ``<stack>-<logical id>-<8 chars of the RequestId>``.
-  * Update: a changed JobType, Request or RerunToken starts a new job (a new physical id,
-    so CloudFormation then deletes the old one). Any other change (StopOnDelete,
-    WaitForCompletion) starts nothing: the old physical id and the old job's data are
-    returned.
+  * Create: the properties are validated against botocore's model (``request_builder``).
+    Each job has a key: a hash of the stack, the logical id, JobType, RerunToken and the
+    Request without its Tags (not the RequestId); every job started is tagged with it
+    (``comprehend-jobs:job-key``). Before starting, the handler lists the jobs of the
+    type with the request's JobName and returns the newest one with this key that was
+    not stopped: a repeated event, or a rollback to the resource's previous properties,
+    returns the job already started. Otherwise one Start<JobType>Job call is made, with
+    a ClientRequestToken hashed from the event (RequestId included). JobName is
+    Request.JobName as given (also reused by a replacing update), else
+    ``<stack>-<logical id>-<8 chars of the key>``.
+  * Update: a changed JobType, RerunToken or Request (Tags aside) starts a new job, or
+    returns to the job with its key as above (a new physical id, so CloudFormation then
+    deletes the old one; a rollback's Update returns the original job's ARN, so the
+    rollback's cleanup deletes only the job of the failed update). A change of
+    Request.Tags alone re-tags the running job (TagResource/UntagResource). Any other
+    change (StopOnDelete, WaitForCompletion) starts nothing: the old physical id and
+    the old job's data are returned.
   * Delete: with StopOnDelete (default true) a SUBMITTED or IN_PROGRESS job of a type
     that has a Stop operation is stopped. Delete never fails the stack: a finished job,
     a type without Stop, a job not found or a physical id that is not a job ARN (a failed
@@ -74,6 +82,9 @@ RETRY_CONFIG: dict[str, Any] = {"mode": "standard", "total_max_attempts": 8}
 
 #: Job states in which Stop applies; anything else has finished or is stopping.
 RUNNING_STATES = frozenset({"SUBMITTED", "IN_PROGRESS"})
+#: A job in these states was stopped (by a Delete or by hand): never returned to, since
+#: its results are partial; the same key starts a new job.
+STOPPED_STATES = frozenset({"STOP_REQUESTED", "STOPPED"})
 FAILED_STATES = frozenset({"FAILED", "STOPPED"})
 
 
@@ -206,6 +217,9 @@ def _start(cr: CustomResourceEvent) -> dict[str, Any]:
         request_id=cr.request_id,
         model=_client().meta.service_model,
     )
+    found = _find_job(start)
+    if found is not None:
+        return found
     _log(
         logging.INFO,
         "starting job",
@@ -227,7 +241,7 @@ def _update(cr: CustomResourceEvent) -> dict[str, Any]:
         _log(logging.WARNING, "physical id is not a job ARN; starting a job", physicalId=old_arn)
         return _start(cr)
     if request_builder.requires_new_job(cr.old_resource_properties, cr.resource_properties):
-        _log(logging.INFO, "job type, request or rerun token changed; starting a new job")
+        _log(logging.INFO, "job type, request or rerun token changed; a job with the new key")
         return _start(cr)
     _log(logging.INFO, "no change to the job; keeping it", jobArn=old_arn)
     try:
@@ -239,7 +253,76 @@ def _update(cr: CustomResourceEvent) -> dict[str, Any]:
         # later update of the stack (change RerunToken to start a new one).
         _log(logging.WARNING, "kept job not found; its status is unknown", jobArn=old_arn)
         data = {"JobId": _job_id(old_arn), "JobArn": old_arn, "JobStatus": "UNKNOWN"}
+        return {"PhysicalResourceId": old_arn, "Data": data}
+    if request_builder.tags_changed(cr.old_resource_properties, cr.resource_properties):
+        # Built (not started) to check the new Tags as a start would, key tag included.
+        start = request_builder.build_start_request(
+            cr.resource_properties,
+            stack_id=cr.stack_id,
+            logical_resource_id=cr.logical_resource_id,
+            request_id=cr.request_id,
+            model=_client().meta.service_model,
+        )
+        _sync_tags(old_arn, _wanted_tags(start), _tags(old_arn))
     return {"PhysicalResourceId": old_arn, "Data": data}
+
+
+def _find_job(start: request_builder.StartRequest) -> dict[str, Any] | None:
+    """The on_event result for the newest job of the type named ``JobName`` that carries
+    this start's key and was not stopped (its tags made as the request's), or None."""
+    job_type, name = start.job_type, start.params["JobName"]
+    for job in sorted(_list_jobs(job_type, name), key=_submitted, reverse=True):
+        if job.get("JobStatus") in STOPPED_STATES:
+            continue
+        tags = _tags(job["JobArn"])
+        if tags.get(request_builder.JOB_KEY_TAG) != start.job_key:
+            continue
+        _sync_tags(job["JobArn"], _wanted_tags(start), tags)
+        data = _job_data(job)
+        _log(logging.INFO, "returning to the job this resource started with this key", **data)
+        return {"PhysicalResourceId": data["JobArn"], "Data": data}
+    return None
+
+
+def _wanted_tags(start: request_builder.StartRequest) -> dict[str, str]:
+    return {str(t["Key"]): str(t.get("Value", "")) for t in start.params["Tags"]}
+
+
+def _submitted(job: Mapping[str, Any]) -> float:
+    # botocore parses SubmitTime into a datetime; a job without one sorts last.
+    submitted = job.get("SubmitTime")
+    return float(submitted.timestamp()) if submitted is not None else 0.0
+
+
+def _list_jobs(job_type: job_types.JobType, name: str) -> list[dict[str, Any]]:
+    """Every job of the type named ``name`` (all pages)."""
+    jobs: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"Filter": {"JobName": name}, "MaxResults": 500}
+    while True:
+        response = _call(job_type.list_operation, **params)
+        jobs += response.get(job_type.list_key, [])
+        if not response.get("NextToken"):
+            return jobs
+        params["NextToken"] = response["NextToken"]
+
+
+def _tags(job_arn: str) -> dict[str, str]:
+    response = _call("ListTagsForResource", ResourceArn=job_arn)
+    return {str(t["Key"]): str(t.get("Value", "")) for t in response.get("Tags", [])}
+
+
+def _sync_tags(job_arn: str, wanted: Mapping[str, str], current: Mapping[str, str]) -> None:
+    """Make the job's tags ``wanted``: tags are metadata, applied in place (a new job is
+    never started for them). Keys under ``aws:`` are AWS's own and left alone."""
+    stale = sorted(k for k in current if k not in wanted and not k.startswith("aws:"))
+    changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+    if stale:
+        _call("UntagResource", ResourceArn=job_arn, TagKeys=stale)
+    if changed:
+        tags = [{"Key": k, "Value": changed[k]} for k in sorted(changed)]
+        _call("TagResource", ResourceArn=job_arn, Tags=tags)
+    if stale or changed:
+        _log(logging.INFO, "job re-tagged", jobArn=job_arn, removed=stale, set=sorted(changed))
 
 
 def _delete(cr: CustomResourceEvent) -> dict[str, Any]:

@@ -98,6 +98,16 @@ class JobType:
         return f"Stop{self.stem}Job" if self.has_stop else None
 
     @property
+    def list_operation(self) -> str:
+        """The API operation name that lists jobs of this type (filtered by JobName)."""
+        return f"List{self.stem}Jobs"
+
+    @property
+    def list_key(self) -> str:
+        """The key of the job list in the List response."""
+        return f"{self.stem}JobPropertiesList"
+
+    @property
     def properties_key(self) -> str:
         """The key of the job properties in the Describe response."""
         return f"{self.stem}JobProperties"
@@ -123,8 +133,8 @@ class JobType:
         return bool(self.languages)
 
     def iam_action(self, verb: str) -> str:
-        """The IAM action for ``verb`` (Start, Describe, Stop) on this type."""
-        return f"comprehend:{verb}{self.stem}Job"
+        """The IAM action for ``verb`` (Start, Describe, Stop; List is plural) on this type."""
+        return f"comprehend:{verb}{self.stem}Job{'s' if verb == 'List' else ''}"
 
 
 _VPC_AND_VOLUME = frozenset({"VpcConfig", "VolumeKmsKeyId"})

@@ -43,6 +43,12 @@ PROPERTY_KEYS: frozenset[str] = frozenset(
     {"ServiceToken", "JobType", "Request", "StopOnDelete", "WaitForCompletion", "RerunToken"}
 )
 
+#: The tag the handler adds to every job it starts, valued with the job's key
+#: (``job_key``): a later event of the same resource finds the job by it. Comprehend
+#: allows 50 tags per job, so a request may carry 49 of its own.
+JOB_KEY_TAG = "comprehend-jobs:job-key"
+MAX_REQUEST_TAGS = 49
+
 #: Defaults of the optional boolean properties.
 DEFAULT_STOP_ON_DELETE = True
 DEFAULT_WAIT_FOR_COMPLETION = False
@@ -78,6 +84,8 @@ class StartRequest:
     job_type: JobType
     operation: str
     params: dict[str, Any]
+    #: The job's key (``job_key``); ``params["Tags"]`` carries it as ``JOB_KEY_TAG``.
+    job_key: str
 
 
 # --------------------------------------------------------------------------- service model
@@ -260,10 +268,67 @@ def parse_properties(properties: Mapping[str, Any]) -> JobProperties:
     return parsed
 
 
+def _without_tags(request: Any) -> Any:
+    if not isinstance(request, Mapping):
+        return request
+    return {key: value for key, value in request.items() if key != "Tags"}
+
+
 def requires_new_job(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """Whether an update must start a new job: the job itself (type, request) or the
-    RerunToken changed. StopOnDelete and WaitForCompletion only steer the handler."""
-    return any(old.get(key) != new.get(key) for key in ("JobType", "Request", "RerunToken"))
+    RerunToken changed. Request.Tags are metadata the handler applies to the running job;
+    StopOnDelete and WaitForCompletion only steer the handler."""
+    return any(old.get(key) != new.get(key) for key in ("JobType", "RerunToken")) or (
+        _without_tags(old.get("Request")) != _without_tags(new.get("Request"))
+    )
+
+
+def tags_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether Request.Tags differ between two sets of properties (their order aside)."""
+    return request_tags(old.get("Request")) != request_tags(new.get("Request"))
+
+
+def request_tags(request: Any) -> dict[str, str]:
+    """Request.Tags as a dict (entries that are not ``{Key, Value}`` are left out: the
+    request's validation reports them)."""
+    tags = request.get("Tags") if isinstance(request, Mapping) else None
+    if not isinstance(tags, list):
+        return {}
+    return {
+        str(tag["Key"]): str(tag.get("Value", ""))
+        for tag in tags
+        if isinstance(tag, Mapping) and "Key" in tag
+    }
+
+
+def job_key(
+    *,
+    stack_id: str,
+    logical_resource_id: str,
+    job_type: str,
+    request: Mapping[str, Any],
+    rerun_token: str | None,
+) -> str:
+    """What identifies one job of one resource: a hash (64 hex characters) of the stack,
+    the logical ID, JobType, RerunToken and the Request without its Tags. Not the
+    RequestId: a rollback (an Update back to the properties of the resource's previous
+    job) or a repeated event computes the key of the job already started and returns to
+    it instead of starting another. Not the Tags: they are applied to the job in place."""
+    import hashlib  # Only starts need it; kept off the cold-import path.
+
+    material = json.dumps(
+        {
+            "StackId": stack_id,
+            "LogicalResourceId": logical_resource_id,
+            "JobType": job_type,
+            "Request": _without_tags(request),
+            "RerunToken": rerun_token,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------- the request
@@ -316,10 +381,11 @@ def client_request_token(
     rerun_token: str | None,
 ) -> str:
     """A deterministic idempotency token: 64 hex characters (the API allows 1-64 of
-    [A-Za-z0-9-]). The same CloudFormation event always yields the same token, so a
-    retried invocation cannot start a second job; the RequestId makes every create and
-    update distinct, so an update back to an earlier request is not mistaken for the
-    first create's job."""
+    [A-Za-z0-9-]). The same CloudFormation event always yields the same token, so two
+    invocations of one event racing each other cannot start two jobs where Comprehend
+    honours the token (the handler also looks for the job by its key before starting
+    one). The RequestId keeps a restart distinct: a job started again because the one
+    with the same key was stopped must not be answered with the stopped job."""
     import hashlib  # Only creates need it; kept off the cold-import path.
 
     material = json.dumps(
@@ -341,13 +407,11 @@ def client_request_token(
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.:/=+\-%@]")
 
 
-def derive_job_name(
-    *, stack_id: str, logical_resource_id: str, request_id: str, max_length: int
-) -> str:
-    """``<stack>-<logical id>-<8 chars of the request id>``: readable, within the API's
-    pattern and ``max_length`` (the JobName shape's max), and unique per create or
-    replacing update."""
-    suffix = _NAME_UNSAFE.sub("", request_id)[:8] or "job"
+def derive_job_name(*, stack_id: str, logical_resource_id: str, key: str, max_length: int) -> str:
+    """``<stack>-<logical id>-<8 chars of the job key>``: readable, within the API's
+    pattern and ``max_length`` (the JobName shape's max), different for each request or
+    RerunToken of the resource, and the same for a rollback to it (so it can be found)."""
+    suffix = _NAME_UNSAFE.sub("", key)[:8] or "job"
     base = _NAME_UNSAFE.sub("-", f"{stack_name(stack_id)}-{logical_resource_id}")
     return f"{base[: max_length - len(suffix) - 1]}-{suffix}"
 
@@ -388,13 +452,21 @@ def build_start_request(
             f"{job_type.start_operation} accepts: {allowed}"
         )
     _type_rules(job_type, request, problems)
+    key = job_key(
+        stack_id=stack_id,
+        logical_resource_id=logical_resource_id,
+        job_type=job_type.stem,
+        request=parsed.request,
+        rerun_token=parsed.rerun_token,
+    )
+    _add_key_tag(request, key, problems)
 
     request.setdefault(
         "JobName",
         derive_job_name(
             stack_id=stack_id,
             logical_resource_id=logical_resource_id,
-            request_id=request_id,
+            key=key,
             max_length=members["JobName"].metadata["max"],
         ),
     )
@@ -412,4 +484,25 @@ def build_start_request(
     params = _Walker(problems).walk(operation.input_shape, request, "Request")
     if problems:
         raise RequestValidationError(problems)
-    return StartRequest(job_type=job_type, operation=job_type.start_operation, params=params)
+    return StartRequest(
+        job_type=job_type, operation=job_type.start_operation, params=params, job_key=key
+    )
+
+
+def _add_key_tag(request: dict[str, Any], key: str, problems: list[str]) -> None:
+    """Append ``JOB_KEY_TAG`` to the request's Tags (a copy), refusing a request that
+    sets it or leaves it no room under Comprehend's 50 tags."""
+    tags = request.get("Tags", [])
+    if not isinstance(tags, list):
+        return  # The walker reports it.
+    if JOB_KEY_TAG in request_tags(request):
+        problems.append(
+            f"Request.Tags: the key {JOB_KEY_TAG!r} is reserved: the handler sets it to find "
+            "the job again; remove it"
+        )
+    if len(tags) > MAX_REQUEST_TAGS:
+        problems.append(
+            f"Request.Tags has {len(tags)} tags: at most {MAX_REQUEST_TAGS} (Comprehend allows "
+            f"50 per job and the handler adds {JOB_KEY_TAG!r})"
+        )
+    request["Tags"] = [*tags, {"Key": JOB_KEY_TAG, "Value": key}]

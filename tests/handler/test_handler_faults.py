@@ -23,6 +23,7 @@ from typing import Any
 import boto3
 import botocore.endpoint
 import pytest
+from botocore import xform_name
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.stub import Stubber
@@ -185,9 +186,15 @@ def stubber(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
         stub.assert_no_pending_responses()
 
 
+def no_job_with_the_name(stubber: Stubber, job_type: job_types.JobType) -> None:
+    """The handler looks for a job with the request's key before it starts one."""
+    stubber.add_response(xform_name(job_type.list_operation), {job_type.list_key: []})
+
+
 def test_kms_key_validation_fails_at_once_with_its_message(
     stubber: Stubber, load_event: Callable[[str], Event]
 ) -> None:
+    no_job_with_the_name(stubber, job_types.ENTITIES_DETECTION)
     stubber.add_client_error(
         "start_entities_detection_job",
         service_error_code="KmsKeyValidationException",
@@ -206,6 +213,7 @@ def test_kms_key_validation_fails_at_once_with_its_message(
 def test_resource_unavailable_fails_at_once_with_its_message(
     stubber: Stubber, load_event: Callable[[str], Event]
 ) -> None:
+    no_job_with_the_name(stubber, job_types.DOCUMENT_CLASSIFICATION)
     stubber.add_client_error(
         "start_document_classification_job",
         service_error_code="ResourceUnavailableException",
@@ -225,11 +233,18 @@ def test_create_sends_the_built_request(
 ) -> None:
     event = load_event("create_topics_detection")
     request = dict(event["ResourceProperties"]["Request"], NumberOfTopics=5)
+    key = stubber_key(event)
     expected = {
         **request,
-        "JobName": "ComprehendJobsStack-TopicsJobAnalysisJobA7B8C9D0-7a8b9c0d",
+        "JobName": f"ComprehendJobsStack-TopicsJobAnalysisJobA7B8C9D0-{key[:8]}",
         "ClientRequestToken": stubber_token(event),
+        "Tags": [*request.get("Tags", []), {"Key": "comprehend-jobs:job-key", "Value": key}],
     }
+    stubber.add_response(
+        "list_topics_detection_jobs",
+        {"TopicsDetectionJobPropertiesList": []},
+        expected_params={"Filter": {"JobName": expected["JobName"]}, "MaxResults": 500},
+    )
     stubber.add_response(
         "start_topics_detection_job",
         {"JobId": JOB_ID, "JobArn": ENTITIES_ARN, "JobStatus": "SUBMITTED"},
@@ -245,6 +260,17 @@ def stubber_token(event: Event) -> str:
         stack_id=event["StackId"],
         logical_resource_id=event["LogicalResourceId"],
         request_id=event["RequestId"],
+        job_type=properties["JobType"],
+        request=properties["Request"],
+        rerun_token=properties.get("RerunToken"),
+    )
+
+
+def stubber_key(event: Event) -> str:
+    properties = event["ResourceProperties"]
+    return request_builder.job_key(
+        stack_id=event["StackId"],
+        logical_resource_id=event["LogicalResourceId"],
         job_type=properties["JobType"],
         request=properties["Request"],
         rerun_token=properties.get("RerunToken"),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from comprehend_jobs._lambda import analysis_job, job_types
+from comprehend_jobs._lambda import analysis_job, job_types, request_builder
 from comprehend_jobs._lambda.request_builder import RequestValidationError
 
 Event = dict[str, Any]
@@ -23,6 +23,11 @@ PLACEHOLDER_ARN = (
     "arn:aws:comprehend:us-east-1:123456789012:entities-detection-job/"
     "0123456789abcdef0123456789abcdef"
 )
+
+
+def tags_of(moto_jobs: Any, arn: str) -> dict[str, str]:
+    listed = moto_jobs.client.list_tags_for_resource(ResourceArn=arn)["Tags"]
+    return {t["Key"]: t["Value"] for t in listed}
 
 
 def as_follow_up(event: Event, physical_id: str) -> Event:
@@ -66,14 +71,15 @@ def test_create_sends_every_field_with_the_api_types(
 
     job = moto_jobs.describe(arn)
     request = event["ResourceProperties"]["Request"]
-    assert job["JobName"] == "ComprehendJobsStack-EntitiesJobAnalysisJob7D1E2F3A-0f1e2d3c"
+    key = tags_of(moto_jobs, arn).pop(request_builder.JOB_KEY_TAG)
+    assert job["JobName"] == f"ComprehendJobsStack-EntitiesJobAnalysisJob7D1E2F3A-{key[:8]}"
     assert job["LanguageCode"] == "en"
     assert job["EntityRecognizerArn"] == request["EntityRecognizerArn"]
     assert job["VolumeKmsKeyId"] == request["VolumeKmsKeyId"]
     assert job["VpcConfig"] == request["VpcConfig"]
     assert job["InputDataConfig"]["DocumentReaderConfig"]["FeatureTypes"] == ["TABLES", "FORMS"]
     tags = moto_jobs.client.list_tags_for_resource(ResourceArn=arn)["Tags"]
-    assert tags == request["Tags"]
+    assert tags[:-1] == request["Tags"]
 
 
 def test_create_coerces_number_of_topics(
@@ -132,7 +138,8 @@ def test_update_with_a_new_request_sends_it(
 
     job = moto_jobs.describe(result["PhysicalResourceId"])
     assert job["InputDataConfig"]["S3Uri"].endswith("/entities-v2/")
-    assert job["JobName"].endswith("-9c0d1e2f")  # unique per create: the new request id
+    # Derived from the new request: another name than the first job's.
+    assert job["JobName"] != moto_jobs.describe(created["PhysicalResourceId"])["JobName"]
 
 
 def test_update_of_flags_only_keeps_the_job(

@@ -71,7 +71,9 @@ def test_request_fields_pass_through_unchanged_but_for_coercion(
     params = build(event).params
 
     for key, value in given.items():
-        if key != "NumberOfTopics":
+        if key == "Tags":
+            assert params[key][:-1] == value  # the handler appends its key tag
+        elif key != "NumberOfTopics":
             assert params[key] == value
 
 
@@ -101,6 +103,10 @@ def test_nested_reader_config_vpc_and_tags_are_kept(load_event: Callable[[str], 
     assert params["Tags"] == [
         {"Key": "project", "Value": "comprehend-jobs"},
         {"Key": "cost-center", "Value": "1234"},
+        {
+            "Key": request_builder.JOB_KEY_TAG,
+            "Value": build(load_event("create_entities_detection")).job_key,
+        },
     ]
 
 
@@ -142,24 +148,99 @@ def test_given_job_name_is_used(load_event: Callable[[str], Event]) -> None:
     assert params["JobName"] == "quarterly events: 2026/Q3 run"
 
 
-def test_derived_job_name_names_stack_resource_and_request(
+def test_derived_job_name_names_stack_resource_and_job_key(
     load_event: Callable[[str], Event],
 ) -> None:
-    params = build(load_event("create_topics_detection")).params
+    start = build(load_event("create_topics_detection"))
 
-    assert params["JobName"] == "ComprehendJobsStack-TopicsJobAnalysisJobA7B8C9D0-7a8b9c0d"
+    assert start.params["JobName"] == (
+        f"ComprehendJobsStack-TopicsJobAnalysisJobA7B8C9D0-{start.job_key[:8]}"
+    )
 
 
 def test_derived_job_name_is_cut_to_256_characters() -> None:
     name = request_builder.derive_job_name(
         stack_id="arn:aws:cloudformation:us-east-1:123456789012:stack/" + "S" * 128 + "/u",
         logical_resource_id="L" * 255,
-        request_id="abcdef12-3456",
+        key="abcdef12" + "0" * 56,
         max_length=request_builder.service_model().shape_for("JobName").metadata["max"],
     )
 
     assert len(name) == 256
     assert name.endswith("-abcdef12")
+
+
+# --------------------------------------------------------------------------- job key
+
+
+def test_every_start_carries_its_job_key_as_a_tag(load_event: Callable[[str], Event]) -> None:
+    start = build(load_event("create_sentiment_detection"))
+
+    assert re.fullmatch(r"[0-9a-f]{64}", start.job_key)
+    assert start.params["Tags"][-1] == {"Key": "comprehend-jobs:job-key", "Value": start.job_key}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: e.update(RequestId="00000000-0000-4000-8000-000000000000"),
+        lambda e: e["ResourceProperties"]["Request"].update(Tags=[{"Key": "a", "Value": "b"}]),
+        lambda e: e["ResourceProperties"].update(StopOnDelete="false", WaitForCompletion="true"),
+    ],
+    ids=["request-id", "tags", "flags"],
+)
+def test_job_key_ignores_the_request_id_tags_and_flags(
+    change: Mutation, load_event: Callable[[str], Event]
+) -> None:
+    # A rollback (a new RequestId, the old properties) must compute the old job's key.
+    event = load_event("create_entities_detection")
+    before = build(event)
+
+    change(event)
+
+    assert build(event).job_key == before.job_key
+    assert build(event).params["JobName"] == before.params["JobName"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: e.update(LogicalResourceId="OtherJob"),
+        lambda e: e.update(StackId=e["StackId"].replace("5b3e1c70", "00000000")),
+        lambda e: e["ResourceProperties"]["Request"].update(LanguageCode="es"),
+        lambda e: e["ResourceProperties"].update(RerunToken="2"),
+    ],
+    ids=["logical-id", "stack-id", "request", "rerun-token"],
+)
+def test_job_key_changes_with_the_resource_and_the_job(
+    change: Mutation, load_event: Callable[[str], Event]
+) -> None:
+    event = load_event("create_entities_detection")
+    before = build(event).job_key
+
+    change(event)
+
+    assert build(event).job_key != before
+
+
+def test_the_key_tag_is_reserved(load_event: Callable[[str], Event]) -> None:
+    event = load_event("create_sentiment_detection")
+    event["ResourceProperties"]["Request"]["Tags"] = [
+        {"Key": "comprehend-jobs:job-key", "Value": "mine"}
+    ]
+
+    with pytest.raises(RequestValidationError, match="'comprehend-jobs:job-key' is reserved"):
+        build(event)
+
+
+def test_the_key_tag_needs_room_under_fifty_tags(load_event: Callable[[str], Event]) -> None:
+    event = load_event("create_sentiment_detection")
+    event["ResourceProperties"]["Request"]["Tags"] = [
+        {"Key": f"k{i}", "Value": "v"} for i in range(50)
+    ]
+
+    with pytest.raises(RequestValidationError, match="has 50 tags: at most 49"):
+        build(event)
 
 
 def test_token_is_deterministic_per_event(load_event: Callable[[str], Event]) -> None:
@@ -203,6 +284,7 @@ def test_given_client_request_token_is_used(load_event: Callable[[str], Event]) 
         ({"Request": {"LanguageCode": "de"}}, True),
         ({"RerunToken": "2"}, True),
         ({"JobType": "SentimentDetection"}, True),
+        ({"Request": {"LanguageCode": "en", "Tags": [{"Key": "a", "Value": "b"}]}}, False),
         ({"StopOnDelete": "false"}, False),
         ({"WaitForCompletion": "true"}, False),
         ({"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:new"}, False),

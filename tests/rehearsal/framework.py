@@ -15,6 +15,13 @@ with the user functions called in-process:
 
 CloudFormation then rolls a failed Create back with a Delete of the physical ID it was
 given. ``deploy_create`` plays that sequence and returns every response.
+
+An Update that answers a new physical ID is a replacement. If the stack update succeeds,
+its cleanup sends a Delete of the old physical ID with the old properties. If a later
+resource fails, the rollback sends an Update back to the old properties (its physical ID
+the new one) and, when that answers yet another physical ID, the rollback's cleanup
+deletes the new one with the properties it was made with. ``deploy_update`` plays
+either sequence.
 """
 
 from __future__ import annotations
@@ -104,3 +111,45 @@ def deploy_create(framework: ProviderFramework, create: dict[str, Any]) -> list[
         }
         responses.append(framework.send(delete))
     return responses
+
+
+def deploy_update(
+    framework: ProviderFramework, update: dict[str, Any], *, later_resource_fails: bool = False
+) -> list[Response]:
+    """A stack update of this resource: the Update, then CloudFormation's cleanup (or, when
+    ``later_resource_fails``, its rollback and the rollback's cleanup). Each event gets a
+    RequestId of its own, as CloudFormation's do."""
+    old_id, new_props = update["PhysicalResourceId"], update["ResourceProperties"]
+    old_props = update["OldResourceProperties"]
+    responses = [framework.send(update)]
+    new_id = responses[0].physical_resource_id
+    if responses[0].status == "FAILED" or later_resource_fails:
+        rollback = {
+            **update,
+            "RequestId": f"{update['RequestId']}-rollback",
+            "PhysicalResourceId": new_id,
+            "ResourceProperties": old_props,
+            "OldResourceProperties": new_props,
+        }
+        responses.append(framework.send(rollback))
+        restored = responses[-1].physical_resource_id
+        if responses[-1].status == "SUCCESS" and restored != new_id:
+            responses.append(framework.send(_delete(update, new_id, new_props, "rollback")))
+    elif new_id != old_id:
+        responses.append(framework.send(_delete(update, old_id, old_props, "cleanup")))
+    return responses
+
+
+def _delete(update: dict[str, Any], physical_id: str, props: Any, phase: str) -> dict[str, Any]:
+    delete = {
+        key: value
+        for key, value in update.items()
+        if key not in ("OldResourceProperties", "ResourceProperties")
+    }
+    return {
+        **delete,
+        "RequestType": "Delete",
+        "RequestId": f"{update['RequestId']}-{phase}-delete",
+        "PhysicalResourceId": physical_id,
+        "ResourceProperties": props,
+    }
