@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 import random
+from typing import Any
+
+import pytest
 
 from comprehend_jobs._private.caller_permissions import (
     ATTRIBUTE_CHARS,
     DOCUMENT_CHARS,
+    ENVELOPE_CHARS,
     KEY_ARN_CHARS,
     MODEL_ARN_CHARS,
     REGION_CHARS,
@@ -20,6 +25,7 @@ from comprehend_jobs.job_types import (
     DOMINANT_LANGUAGE_DETECTION,
     ENTITIES_DETECTION,
     EVENTS_DETECTION,
+    JOB_TYPES,
     KEY_PHRASES_DETECTION,
     PII_ENTITIES_DETECTION,
     SENTIMENT_DETECTION,
@@ -42,24 +48,78 @@ def _registry() -> CallerPermissions:
     return CallerPermissions(job_arn_pattern=_pattern)
 
 
-def _describe_and_stop(job_type: JobType) -> dict[str, object]:
-    """The statement of a type no job registered: Describe, and Stop where it exists."""
-    if job_type.has_stop:
-        return {
-            "Sid": f"DescribeAndStop{job_type.stem}Jobs",
-            "Effect": "Allow",
-            "Action": [
-                f"comprehend:Describe{job_type.stem}Job",
-                f"comprehend:Stop{job_type.stem}Job",
-            ],
-            "Resource": _pattern(job_type),
-        }
-    return {
-        "Sid": f"Describe{job_type.stem}Jobs",
-        "Effect": "Allow",
-        "Action": [f"comprehend:Describe{job_type.stem}Job"],
-        "Resource": _pattern(job_type),
-    }
+#: Describe, Stop and the tag actions on every type of the table, whatever is registered:
+#: a job removed by an update is deleted after the policy is updated without it, and a
+#: rollback may find (by its key tag) and re-tag a job of a type the stack dropped. One
+#: statement, the nine patterns listed once; ``_run_and_tag`` adds Start for registered types.
+DESCRIBE_STOP_AND_TAG = {
+    "Sid": "RunAndTagJobs",
+    "Effect": "Allow",
+    "Action": [
+        "comprehend:DescribeDocumentClassificationJob",
+        "comprehend:DescribeDominantLanguageDetectionJob",
+        "comprehend:StopDominantLanguageDetectionJob",
+        "comprehend:DescribeEntitiesDetectionJob",
+        "comprehend:StopEntitiesDetectionJob",
+        "comprehend:DescribeEventsDetectionJob",
+        "comprehend:StopEventsDetectionJob",
+        "comprehend:DescribeKeyPhrasesDetectionJob",
+        "comprehend:StopKeyPhrasesDetectionJob",
+        "comprehend:DescribePiiEntitiesDetectionJob",
+        "comprehend:StopPiiEntitiesDetectionJob",
+        "comprehend:DescribeSentimentDetectionJob",
+        "comprehend:StopSentimentDetectionJob",
+        "comprehend:DescribeTargetedSentimentDetectionJob",
+        "comprehend:StopTargetedSentimentDetectionJob",
+        # Topic modeling (and classification) have no Stop operation.
+        "comprehend:DescribeTopicsDetectionJob",
+        "comprehend:ListTagsForResource",
+        "comprehend:TagResource",
+        "comprehend:UntagResource",
+    ],
+    "Resource": [
+        _pattern(DOCUMENT_CLASSIFICATION),
+        _pattern(DOMINANT_LANGUAGE_DETECTION),
+        _pattern(ENTITIES_DETECTION),
+        _pattern(EVENTS_DETECTION),
+        _pattern(KEY_PHRASES_DETECTION),
+        _pattern(PII_ENTITIES_DETECTION),
+        _pattern(SENTIMENT_DETECTION),
+        _pattern(TARGETED_SENTIMENT_DETECTION),
+        _pattern(TOPICS_DETECTION),
+    ],
+}
+
+
+def _run_and_tag(*registered: JobType) -> dict[str, object]:
+    """``DESCRIBE_STOP_AND_TAG`` with Start for each registered type, before its Describe."""
+    actions: list[str] = []
+    for action in DESCRIBE_STOP_AND_TAG["Action"]:
+        for job_type in registered:
+            if action == f"comprehend:Describe{job_type.stem}Job":
+                actions.append(f"comprehend:Start{job_type.stem}Job")
+        actions.append(action)
+    return {**DESCRIBE_STOP_AND_TAG, "Action": actions}
+
+
+#: The handler finds a job by its JobName before starting one; List<Type>Jobs authorizes
+#: no resource type.
+FIND_JOBS_BY_NAME = {
+    "Sid": "FindJobsByName",
+    "Effect": "Allow",
+    "Action": [
+        "comprehend:ListDocumentClassificationJobs",
+        "comprehend:ListDominantLanguageDetectionJobs",
+        "comprehend:ListEntitiesDetectionJobs",
+        "comprehend:ListEventsDetectionJobs",
+        "comprehend:ListKeyPhrasesDetectionJobs",
+        "comprehend:ListPiiEntitiesDetectionJobs",
+        "comprehend:ListSentimentDetectionJobs",
+        "comprehend:ListTargetedSentimentDetectionJobs",
+        "comprehend:ListTopicsDetectionJobs",
+    ],
+    "Resource": "*",
+}
 
 
 def test_one_entities_job_gets_exactly_its_permissions() -> None:
@@ -73,84 +133,8 @@ def test_one_entities_job_gets_exactly_its_permissions() -> None:
     assert permissions.document() == {
         "Version": "2012-10-17",
         "Statement": [
-            # Every type of the table can be described (and stopped) whatever is registered.
-            {
-                "Sid": "DescribeDocumentClassificationJobs",
-                "Effect": "Allow",
-                "Action": ["comprehend:DescribeDocumentClassificationJob"],
-                "Resource": _pattern(DOCUMENT_CLASSIFICATION),
-            },
-            {
-                "Sid": "DescribeAndStopDominantLanguageDetectionJobs",
-                "Effect": "Allow",
-                "Action": [
-                    "comprehend:DescribeDominantLanguageDetectionJob",
-                    "comprehend:StopDominantLanguageDetectionJob",
-                ],
-                "Resource": _pattern(DOMINANT_LANGUAGE_DETECTION),
-            },
-            {
-                "Sid": "RunEntitiesDetectionJobs",
-                "Effect": "Allow",
-                "Action": [
-                    "comprehend:StartEntitiesDetectionJob",
-                    "comprehend:DescribeEntitiesDetectionJob",
-                    "comprehend:StopEntitiesDetectionJob",
-                ],
-                "Resource": _pattern(ENTITIES_DETECTION),
-            },
-            {
-                "Sid": "DescribeAndStopEventsDetectionJobs",
-                "Effect": "Allow",
-                "Action": [
-                    "comprehend:DescribeEventsDetectionJob",
-                    "comprehend:StopEventsDetectionJob",
-                ],
-                "Resource": _pattern(EVENTS_DETECTION),
-            },
-            {
-                "Sid": "DescribeAndStopKeyPhrasesDetectionJobs",
-                "Effect": "Allow",
-                "Action": [
-                    "comprehend:DescribeKeyPhrasesDetectionJob",
-                    "comprehend:StopKeyPhrasesDetectionJob",
-                ],
-                "Resource": _pattern(KEY_PHRASES_DETECTION),
-            },
-            {
-                "Sid": "DescribeAndStopPiiEntitiesDetectionJobs",
-                "Effect": "Allow",
-                "Action": [
-                    "comprehend:DescribePiiEntitiesDetectionJob",
-                    "comprehend:StopPiiEntitiesDetectionJob",
-                ],
-                "Resource": _pattern(PII_ENTITIES_DETECTION),
-            },
-            {
-                "Sid": "DescribeAndStopSentimentDetectionJobs",
-                "Effect": "Allow",
-                "Action": [
-                    "comprehend:DescribeSentimentDetectionJob",
-                    "comprehend:StopSentimentDetectionJob",
-                ],
-                "Resource": _pattern(SENTIMENT_DETECTION),
-            },
-            {
-                "Sid": "DescribeAndStopTargetedSentimentDetectionJobs",
-                "Effect": "Allow",
-                "Action": [
-                    "comprehend:DescribeTargetedSentimentDetectionJob",
-                    "comprehend:StopTargetedSentimentDetectionJob",
-                ],
-                "Resource": _pattern(TARGETED_SENTIMENT_DETECTION),
-            },
-            {
-                # Topic modeling has no Stop operation.
-                "Sid": "DescribeTopicsDetectionJobs",
-                "Effect": "Allow",
-                "Action": ["comprehend:DescribeTopicsDetectionJob"],
-                "Resource": _pattern(TOPICS_DETECTION),
-            },
+            _run_and_tag(ENTITIES_DETECTION),
+            FIND_JOBS_BY_NAME,
             {
                 "Sid": "UseEntitiesDetectionModels",
                 "Effect": "Allow",
@@ -174,7 +158,7 @@ def test_one_entities_job_gets_exactly_its_permissions() -> None:
     }
 
 
-def test_classification_has_no_stop_and_tags_add_tag_resource() -> None:
+def test_classification_has_no_stop() -> None:
     permissions = _registry()
     permissions.add_job(
         job_type=DOCUMENT_CLASSIFICATION,
@@ -183,59 +167,42 @@ def test_classification_has_no_stop_and_tags_add_tag_resource() -> None:
         tags=True,
     )
     statements = {s["Sid"]: s for s in permissions.statements()}
-    assert statements["RunDocumentClassificationJobs"]["Action"] == [
-        "comprehend:StartDocumentClassificationJob",
-        "comprehend:DescribeDocumentClassificationJob",
-    ]
-    assert statements["TagJobs"] == {
-        "Sid": "TagJobs",
-        "Effect": "Allow",
-        "Action": "comprehend:TagResource",
-        "Resource": [_pattern(DOCUMENT_CLASSIFICATION)],
-    }
+    # Tags or not, the same statement: every job carries the handler's key tag.
+    assert statements["RunAndTagJobs"] == _run_and_tag(DOCUMENT_CLASSIFICATION)
+    assert "comprehend:StopDocumentClassificationJob" not in json.dumps(statements)
     assert "UseVolumeKeys" not in statements
     assert "ReadDocumentsWithTextract" not in statements
 
 
-def test_no_tags_no_tag_permission() -> None:
+def test_a_job_without_tags_may_still_tag_find_and_retag_jobs() -> None:
     permissions = _registry()
     permissions.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=ROLE)
-    sids = [s["Sid"] for s in permissions.statements()]
-    assert sids == [
-        "DescribeDocumentClassificationJobs",
-        "DescribeAndStopDominantLanguageDetectionJobs",
-        "DescribeAndStopEntitiesDetectionJobs",
-        "DescribeAndStopEventsDetectionJobs",
-        "DescribeAndStopKeyPhrasesDetectionJobs",
-        "RunPiiEntitiesDetectionJobs",
-        "DescribeAndStopSentimentDetectionJobs",
-        "DescribeAndStopTargetedSentimentDetectionJobs",
-        "DescribeTopicsDetectionJobs",
-        "PassDataAccessRoles",
+    assert permissions.statements() == [
+        _run_and_tag(PII_ENTITIES_DETECTION),
+        FIND_JOBS_BY_NAME,
+        {
+            "Sid": "PassDataAccessRoles",
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": [ROLE],
+            "Condition": {"StringEquals": {"iam:PassedToService": "comprehend.amazonaws.com"}},
+        },
     ]
 
 
-def test_every_type_can_be_described_and_stopped_with_no_job_registered() -> None:
-    # A job removed by an update is deleted after the policy is updated without it: its
-    # Describe and Stop must not depend on the jobs the stack still has.
+def test_every_type_can_be_described_stopped_tagged_and_found_with_no_job_registered() -> None:
+    # A job removed by an update is deleted after the policy is updated without it, and a
+    # rollback may return to a job of a type the stack dropped: none of it may depend on
+    # the jobs the stack still has. Start is for registered types only.
     permissions = _registry()
     assert permissions.document() == {
         "Version": "2012-10-17",
-        "Statement": [
-            _describe_and_stop(t)
-            for t in (
-                DOCUMENT_CLASSIFICATION,
-                DOMINANT_LANGUAGE_DETECTION,
-                ENTITIES_DETECTION,
-                EVENTS_DETECTION,
-                KEY_PHRASES_DETECTION,
-                PII_ENTITIES_DETECTION,
-                SENTIMENT_DETECTION,
-                TARGETED_SENTIMENT_DETECTION,
-                TOPICS_DETECTION,
-            )
-        ],
+        "Statement": [DESCRIBE_STOP_AND_TAG, FIND_JOBS_BY_NAME],
     }
+    # The table's types, each once: a new row cannot be missed by the exact lists above.
+    resources = DESCRIBE_STOP_AND_TAG["Resource"]
+    assert resources == [_pattern(JOB_TYPES[stem]) for stem in sorted(JOB_TYPES)]
+    assert len(FIND_JOBS_BY_NAME["Action"]) == len(JOB_TYPES)
 
 
 def test_removing_the_last_job_of_a_type_keeps_its_describe_and_stop() -> None:
@@ -248,15 +215,9 @@ def test_removing_the_last_job_of_a_type_keeps_its_describe_and_stop() -> None:
     before.add_job(job_type=PII_ENTITIES_DETECTION, data_access_role_arn=ROLE)
     old = {s["Sid"]: s for s in before.statements()}
     new = {s["Sid"]: s for s in after.statements()}
-    assert old["RunPiiEntitiesDetectionJobs"]["Action"] == [
-        "comprehend:StartPiiEntitiesDetectionJob",
-        "comprehend:DescribePiiEntitiesDetectionJob",
-        "comprehend:StopPiiEntitiesDetectionJob",
-    ]
-    assert "RunPiiEntitiesDetectionJobs" not in new
-    assert new["DescribeAndStopPiiEntitiesDetectionJobs"] == _describe_and_stop(
-        PII_ENTITIES_DETECTION
-    )
+    # Start goes with the last PII job; Describe, Stop and the tag actions stay.
+    assert old["RunAndTagJobs"] == _run_and_tag(ENTITIES_DETECTION, PII_ENTITIES_DETECTION)
+    assert new["RunAndTagJobs"] == _run_and_tag(ENTITIES_DETECTION)
 
 
 def test_many_jobs_sharing_model_and_role_cost_no_more_than_one() -> None:
@@ -329,6 +290,10 @@ def _resources(statements: list[dict[str, object]]) -> list[object]:
     return out
 
 
+#: The statements that grow by an ARN per model, role or key; the rest are fixed.
+_GROWING = {"UseEntitiesDetectionModels", "PassDataAccessRoles", "UseVolumeKeys"}
+
+
 def _chars(document: dict[str, object]) -> int:
     """A document of literal values as IAM counts it: its JSON without whitespace."""
     return len(json.dumps(document, separators=(",", ":")))
@@ -353,16 +318,99 @@ def test_many_models_are_packed_into_documents_under_the_size_limit() -> None:
     # Packed: one document fewer could not hold the estimate.
     assert permissions.fixed_chars() + permissions.arn_chars > permissions.arn_room()
     # Every ARN in exactly one document; the fixed statements only in the first.
-    everything = [r for d in documents for r in _resources(d["Statement"])]  # type: ignore[arg-type]
-    assert len(everything) == len(set(map(str, everything)))
+    growing = [
+        r
+        for d in documents
+        for r in _resources([s for s in d["Statement"] if s["Sid"] in _GROWING])  # type: ignore[attr-defined]
+    ]
+    assert len(growing) == len(set(map(str, growing))) == 101  # the models and the role
     models = {f"{RECOGNIZER}-{i:03d}" for i in range(100)}
-    assert models <= set(map(str, everything))
+    assert models <= set(map(str, growing))
     runs = [
         d
         for d in documents
-        if any(s["Sid"] == "RunEntitiesDetectionJobs" for s in d["Statement"])  # type: ignore[attr-defined]
+        if any(s["Sid"] == "RunAndTagJobs" for s in d["Statement"])  # type: ignore[attr-defined]
     ]
     assert runs == [documents[0]]
+
+
+def _with_fixed_chars(permissions: CallerPermissions, chars: int) -> None:
+    """Add a statement that makes the fixed statements exactly ``chars`` characters."""
+    empty = {"Sid": "Extra", "Effect": "Allow", "Action": "x:Y", "Resource": ""}
+    filler = chars - permissions.fixed_chars() - len(_compact(empty)) - 1
+    permissions.add_statement({**empty, "Resource": "r" * filler})
+    assert permissions.fixed_chars() == chars
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def test_fixed_statements_longer_than_a_window_keep_the_first_document_to_themselves() -> None:
+    # Document 0 holds the fixed statements whole; they cannot be cut at a window's end as
+    # the ARNs are, so the ARNs start in the next window.
+    permissions = _many_models(150)
+    _with_fixed_chars(permissions, permissions.arn_room() + 50)
+    documents = _documents(permissions)
+    assert documents[0]["Statement"][0]["Sid"] == "Extra"  # type: ignore[index]
+    assert not [s for s in documents[0]["Statement"] if s["Sid"] in _GROWING]  # type: ignore[attr-defined]
+    assert all(_chars(d) <= DOCUMENT_CHARS for d in documents)
+    expected = math.ceil((permissions.arn_room() + permissions.arn_chars) / permissions.arn_room())
+    assert len(documents) == expected
+
+
+def test_fixed_statements_that_no_document_holds_are_refused() -> None:
+    # What the handler's List and tag statements once did: 6,193 characters in document 0,
+    # over the limit, while the window arithmetic counted the excess as document 1's.
+    permissions = _many_models(10)
+    _with_fixed_chars(permissions, DOCUMENT_CHARS - ENVELOPE_CHARS + 1)
+    with pytest.raises(ValueError, match=r"fixed statements take 6042 characters"):
+        permissions.shards_needed()
+
+
+def test_the_largest_fixed_statements_fit_one_document_with_room_to_spare() -> None:
+    # Every type registered, Textract, both log statements, the job patterns as a stack
+    # writes them (a Join, longer than the ARN), every ARN a token at its longest: the
+    # fixed statements fit one document with room to spare.
+    def join(job_type: JobType) -> Any:
+        return {
+            "Fn::Join": [
+                "",
+                [
+                    "arn:",
+                    {"Ref": "AWS::Partition"},
+                    ":comprehend:",
+                    {"Ref": "AWS::Region"},
+                    ":",
+                    {"Ref": "AWS::AccountId"},
+                    f":{job_type.arn_resource}/*",
+                ],
+            ]
+        }
+
+    permissions = CallerPermissions(job_arn_pattern=join, is_token=lambda v: True)
+    for name in ("OnEvent", "IsComplete"):
+        permissions.add_statement(
+            {
+                "Sid": f"Write{name}Logs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": {"Fn::GetAtt": [f"ComprehendJobsHandler{name}LogsA1B2C3D4", "Arn"]},
+            }
+        )
+    for job_type in JOB_TYPES.values():
+        permissions.add_job(
+            job_type=job_type,
+            data_access_role_arn="role-token",
+            model_arns=[f"model-token-{job_type.stem}"],
+            volume_key_arn="key-token",
+            textract=True,
+        )
+    # More than one window (its ARNs then start in document 1), far less than a document.
+    assert permissions.arn_room() < permissions.fixed_chars() < DOCUMENT_CHARS - 1_500
+    documents = _documents(permissions)
+    assert len(documents) == 2
+    assert all(_chars(d) <= DOCUMENT_CHARS for d in documents)
 
 
 def test_spread_does_not_depend_on_job_order() -> None:
@@ -396,12 +444,16 @@ def _boundary_registry(extra: int) -> tuple[CallerPermissions, int]:
     permissions = _registry()
     left = _filled_to(permissions, 1)
     if left > _MODEL:
+        # Two ARNs share what is left (between 1 and 2 models' characters), so that neither
+        # is larger than the largest so far: the room per document stays as it is.
+        first = left // 2
         permissions.add_job(
-            job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, model_arns=[f"{RECOGNIZER}-xxx"]
+            job_type=ENTITIES_DETECTION,
+            data_access_role_arn=ROLE,
+            model_arns=[f"arn:{'y' * (first - 7)}"],
         )
-        left -= _MODEL
-    # An ARN of exactly the characters left (its quotes and comma included), no larger than
-    # the largest so far (so the room per document stays as it is).
+        left -= first
+    # An ARN of exactly the characters left (its quotes and comma included).
     size = left + extra
     arn = f"arn:{'z' * (size - 7)}"
     permissions.add_job(job_type=ENTITIES_DETECTION, data_access_role_arn=ROLE, model_arns=[arn])
@@ -535,8 +587,8 @@ def test_document_is_rendered_once_until_a_job_registers() -> None:
     )
     second = permissions.document()
     assert len(resolved) > calls
-    assert "RunDocumentClassificationJobs" in json.dumps(second)
-    assert "RunDocumentClassificationJobs" not in json.dumps(first)
+    assert "StartDocumentClassificationJob" in json.dumps(second)
+    assert "StartDocumentClassificationJob" not in json.dumps(first)
 
     permissions.add_statement({"Sid": "Extra", "Effect": "Allow", "Action": "x:Y", "Resource": "*"})
     assert permissions.document()["Statement"][0]["Sid"] == "Extra"

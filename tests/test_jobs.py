@@ -289,51 +289,79 @@ def test_caller_policy_is_exact(seed_flows: dict[str, Any]) -> None:
         [
             "WriteOnEventLogs",
             "WriteIsCompleteLogs",
-            "RunDocumentClassificationJobs",
+            "RunAndTagJobs",
+            "FindJobsByName",
             "UseDocumentClassificationModels",
-            "RunEntitiesDetectionJobs",
             "UseEntitiesDetectionModels",
-            "TagJobs",
             "PassDataAccessRoles",
             "UseVolumeKeys",
             "ReadDocumentsWithTextract",
-            # Describe (and Stop) for every other type: a removed job's Delete runs after
-            # the policy no longer lists it.
-            "DescribeAndStopDominantLanguageDetectionJobs",
-            "DescribeAndStopEventsDetectionJobs",
-            "DescribeAndStopKeyPhrasesDetectionJobs",
-            "DescribeAndStopPiiEntitiesDetectionJobs",
-            "DescribeAndStopSentimentDetectionJobs",
-            "DescribeAndStopTargetedSentimentDetectionJobs",
-            "DescribeTopicsDetectionJobs",
         ]
     )
-    assert by_sid["RunEntitiesDetectionJobs"] == {
-        "Sid": "RunEntitiesDetectionJobs",
-        "Effect": "Allow",
-        "Action": [
-            "comprehend:StartEntitiesDetectionJob",
-            "comprehend:DescribeEntitiesDetectionJob",
-            "comprehend:StopEntitiesDetectionJob",
-        ],
-        "Resource": job_arn("entities-detection-job"),
-    }
-    assert by_sid["RunDocumentClassificationJobs"] == {
-        "Sid": "RunDocumentClassificationJobs",
+    # Start for the two types the stack uses; Describe, Stop and the tag actions for every
+    # type: a removed job's Delete runs after the policy no longer lists it, and a rollback
+    # may find (by its key tag) and re-tag a job of a type the stack no longer uses.
+    assert by_sid["RunAndTagJobs"] == {
+        "Sid": "RunAndTagJobs",
         "Effect": "Allow",
         "Action": [
             "comprehend:StartDocumentClassificationJob",
             "comprehend:DescribeDocumentClassificationJob",
+            "comprehend:DescribeDominantLanguageDetectionJob",
+            "comprehend:StopDominantLanguageDetectionJob",
+            "comprehend:StartEntitiesDetectionJob",
+            "comprehend:DescribeEntitiesDetectionJob",
+            "comprehend:StopEntitiesDetectionJob",
+            "comprehend:DescribeEventsDetectionJob",
+            "comprehend:StopEventsDetectionJob",
+            "comprehend:DescribeKeyPhrasesDetectionJob",
+            "comprehend:StopKeyPhrasesDetectionJob",
+            "comprehend:DescribePiiEntitiesDetectionJob",
+            "comprehend:StopPiiEntitiesDetectionJob",
+            "comprehend:DescribeSentimentDetectionJob",
+            "comprehend:StopSentimentDetectionJob",
+            "comprehend:DescribeTargetedSentimentDetectionJob",
+            "comprehend:StopTargetedSentimentDetectionJob",
+            "comprehend:DescribeTopicsDetectionJob",
+            "comprehend:ListTagsForResource",
+            "comprehend:TagResource",
+            "comprehend:UntagResource",
         ],
-        "Resource": job_arn("document-classification-job"),
+        "Resource": [
+            job_arn("document-classification-job"),
+            job_arn("dominant-language-detection-job"),
+            job_arn("entities-detection-job"),
+            job_arn("events-detection-job"),
+            job_arn("key-phrases-detection-job"),
+            job_arn("pii-entities-detection-job"),
+            job_arn("sentiment-detection-job"),
+            job_arn("targeted-sentiment-detection-job"),
+            job_arn("topics-detection-job"),
+        ],
+    }
+    # The handler finds a job by its JobName before starting one: List authorizes no
+    # resource type.
+    assert by_sid["FindJobsByName"] == {
+        "Sid": "FindJobsByName",
+        "Effect": "Allow",
+        "Action": [
+            "comprehend:ListDocumentClassificationJobs",
+            "comprehend:ListDominantLanguageDetectionJobs",
+            "comprehend:ListEntitiesDetectionJobs",
+            "comprehend:ListEventsDetectionJobs",
+            "comprehend:ListKeyPhrasesDetectionJobs",
+            "comprehend:ListPiiEntitiesDetectionJobs",
+            "comprehend:ListSentimentDetectionJobs",
+            "comprehend:ListTargetedSentimentDetectionJobs",
+            "comprehend:ListTopicsDetectionJobs",
+        ],
+        "Resource": "*",
     }
     assert by_sid["UseEntitiesDetectionModels"]["Resource"] == [
         "arn:aws:comprehend:us-east-1:111122223333:entity-recognizer/tickets",
         RECOGNIZER,
     ]
     assert by_sid["UseDocumentClassificationModels"]["Resource"] == [CLASSIFIER]
-    # Only the entities job was tagged.
-    assert by_sid["TagJobs"]["Resource"] == [job_arn("entities-detection-job")]
     secure = _ref_id(template, "AWS::IAM::Role", "SecureRole")
     plain = _ref_id(template, "AWS::IAM::Role", "PlainRole")
     assert by_sid["PassDataAccessRoles"] == {
@@ -693,3 +721,27 @@ def test_a_job_on_brought_documents_has_no_upload_and_no_rerun_token() -> None:
     template = Template.from_stack(stack).to_json()
     assert "RerunToken" not in _job(template, "Phrases")["Properties"]
     assert not [r for r in template["Resources"].values() if r["Type"].startswith("Custom::CDK")]
+
+
+# -- tags: the handler's key tag takes one of Comprehend's 50 ------------------------------
+
+
+def test_forty_nine_tags_synthesize_and_fifty_are_a_prop_error_naming_tags() -> None:
+    from comprehend_jobs._lambda import request_builder
+
+    # The handler refuses a request with more (it adds its key tag to every job, and
+    # Comprehend allows 50 per job): synth must refuse the same, not the deployment.
+    assert request_builder.MAX_REQUEST_TAGS == 49
+    stack = Stack(new_app(), "Tags")
+    storage = JobStorage.from_s3_uris(stack, "Storage", input_s3_uri=DOCUMENTS)
+    role = DataAccessRole(stack, "Role", storage=storage)
+    tags = {f"k{i}": "v" for i in range(50)}
+    with pytest.raises(PropValidationError) as raised:
+        KeyPhrasesDetectionJob(stack, "Fifty", storage=storage, role=role, tags=tags)
+    assert raised.value.problems == [
+        "tags='50 tags' is not valid: at most 49 tags per job. Fix: drop some tags"
+    ]
+    del tags["k49"]
+    KeyPhrasesDetectionJob(stack, "FortyNine", storage=storage, role=role, tags=tags)
+    sent = _job(Template.from_stack(stack).to_json(), "FortyNine")["Properties"]["Request"]
+    assert len(sent["Tags"]) == 49

@@ -144,7 +144,7 @@ CASES: list[tuple[str, Callable[..., Any], dict[str, Any], list[str]]] = [
         "51 tags",
         EntityRecognitionJob,
         {"recognizer_arn": RECOGNIZER, "tags": {f"k{i}": "v" for i in range(51)}},
-        ["tags='51 tags'", "at most 50"],
+        ["tags='51 tags'", "at most 49"],
     ),
     (
         "reserved tag key",

@@ -312,13 +312,17 @@ def rehearse(
 def rehearse_update(old: DeployedTemplate, new: DeployedTemplate) -> list[Outcome]:
     """The cleanup phase of an update from ``old`` to ``new``: each job the update removes
     gets its Delete (Describe, then Stop) with the NEW template's policies for every role
-    the new template still has."""
+    the new template still has. So does a rollback's return to a job of a type the new
+    template no longer uses (a JobType changed in place): the handler finds the job by its
+    name and key tag (List, ListTagsForResource) and re-tags it (Tag, Untag)."""
     old_lister = CallLister(old)
     removed = {k: v for k, v in old_lister.jobs().items() if k not in new.raw_resources}
     calls = [
         call
         for logical_id, job in removed.items()
-        for call in old_lister.handler_calls(logical_id, job, verbs=("Describe", "Stop"))
+        for call in old_lister.handler_calls(
+            logical_id, job, verbs=("Describe", "Stop", "Find", "Tag")
+        )
     ]
     for call in calls:
         if call.role is not None and call.role not in new.raw_resources:

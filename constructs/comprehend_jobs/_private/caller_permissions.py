@@ -6,18 +6,20 @@ model ARN, a role ARN or a key ARN per job at most, not by a statement per job: 
 that share a model and a role cost no more policy text than one. Everything is sorted by
 its resolved form, so the documents do not depend on the order the jobs were defined in.
 
-Describe and Stop are granted for every job type in the job-type table, whatever jobs the
-stack registers; Start only for the types registered. CloudFormation deletes a removed
-resource in the cleanup phase, after the updated policy is in place: were Describe and
-Stop per registered type, removing a stack's last job of a type would drop them first, and
-that job's Delete (StopOnDelete) could neither describe nor stop it.
+Describe, Stop and the tag actions are granted for every job type in the job-type table,
+whatever jobs the stack registers, and List<Type>Jobs for every type; Start only for the
+types registered. CloudFormation deletes a removed resource in the cleanup phase, after the
+updated policy is in place: were Describe and Stop per registered type, removing a stack's
+last job of a type would drop them first, and that job's Delete (StopOnDelete) could
+neither describe nor stop it. A rollback may likewise return to a job of a type the
+updated stack no longer uses: the handler finds it (List, ListTagsForResource) and re-tags it.
 
 A managed policy holds at most 6,144 characters, counted without whitespace. Each ARN's
 deployed size is estimated once, when it registers (``estimate_chars``), and kept in a
 running total, so registering a job costs the same however many jobs came before. The
-fixed statements (one per job type) open the first document; the growing ARNs follow in
-their sorted order, and a document is added only when the next ARN would not fit in the
-ones made so far (``shards_needed``). See ``DOCUMENT_CHARS`` for the margin.
+fixed statements open the first document, whole; the growing ARNs follow in their sorted
+order, and a document is added only when the next ARN would not fit in the ones made so far
+(``shards_needed``). See ``DOCUMENT_CHARS`` for the margin.
 """
 
 from __future__ import annotations
@@ -189,7 +191,6 @@ class _Group:
 class _TypeNeeds:
     job_type: JobType
     models: _Group
-    tags: bool = False
 
 
 class CallerPermissions:
@@ -262,7 +263,8 @@ class CallerPermissions:
         tags: bool = False,
         textract: bool = False,
     ) -> None:
-        """Register what one job's Start/Describe/Stop calls need.
+        """Register what one job's Start/Describe/Stop calls need. ``tags`` changes
+        nothing now (every job is tagged, see ``TagJobs``); it is kept for the callers.
 
         Costs one size estimate (and one ``is_token`` call) per ARN not registered
         before, whatever the number of jobs so far.
@@ -285,9 +287,6 @@ class CallerPermissions:
             self._fixed = None
         for arn in model_arns or []:
             self._add_arn(needs.models, arn)
-        if tags and not needs.tags:
-            needs.tags = True
-            self._fixed = None
         self._add_arn(self._roles, data_access_role_arn)
         if volume_key_arn is not None:
             self._add_arn(self._keys, volume_key_arn)
@@ -331,35 +330,45 @@ class CallerPermissions:
         if self._fixed is not None:
             return self._fixed
         out: list[dict[str, Any]] = list(self._extra_statements)
-        # Every type of the table, registered or not: a job removed by an update is deleted
-        # (and stopped) after this policy has been updated without it, so Describe and Stop
-        # must not depend on which jobs the stack still has. Start only for registered types.
-        for stem in sorted(JOB_TYPES):
-            job_type = JOB_TYPES[stem]
-            verbs = ["Describe"] + (["Stop"] if job_type.has_stop else [])
-            if stem in self._types:
-                sid = f"Run{stem}Jobs"
-                verbs = ["Start", *verbs]
-            else:
-                sid = f"{'And'.join(verbs)}{stem}Jobs"
-            out.append(
-                {
-                    "Sid": sid,
-                    "Effect": "Allow",
-                    "Action": [job_type.iam_action(v) for v in verbs],
-                    "Resource": self._pattern(job_type),
-                }
-            )
-        tagged = [self._types[s].job_type for s in sorted(self._types) if self._types[s].tags]
-        if tagged:
-            out.append(
-                {
-                    "Sid": "TagJobs",
-                    "Effect": "Allow",
-                    "Action": "comprehend:TagResource",
-                    "Resource": [self._pattern(t) for t in tagged],
-                }
-            )
+        # One statement lists the nine '<type>-job/*' patterns once; an action authorizes
+        # only against its own resource type, so Start<A>Job gains nothing from B's pattern.
+        # (A statement per type, with the tag actions in each or in a second list of the
+        # nine patterns, would take 800-1,900 characters more of the first document.)
+        # Describe, Stop and the tag actions are for every type of the table, registered or
+        # not: a job removed by an update is deleted (and stopped) after this policy has
+        # been updated without it, and a rollback may return to (find by its key tag,
+        # re-tag) a job of a type the updated stack no longer uses. Start only for the
+        # registered types.
+        every = [JOB_TYPES[stem] for stem in sorted(JOB_TYPES)]
+        out.append(
+            {
+                "Sid": "RunAndTagJobs",
+                "Effect": "Allow",
+                "Action": [
+                    job_type.iam_action(verb)
+                    for job_type in every
+                    for verb in ("Start", "Describe", "Stop")
+                    if (verb != "Start" or job_type.stem in self._types)
+                    and (verb != "Stop" or job_type.has_stop)
+                ]
+                + [
+                    "comprehend:ListTagsForResource",
+                    "comprehend:TagResource",
+                    "comprehend:UntagResource",
+                ],
+                "Resource": [self._pattern(job_type) for job_type in every],
+            }
+        )
+        # The handler finds a job by its JobName before starting one; List<Type>Jobs
+        # authorizes no resource type, so '*' is the only resource.
+        out.append(
+            {
+                "Sid": "FindJobsByName",
+                "Effect": "Allow",
+                "Action": [job_type.iam_action("List") for job_type in every],
+                "Resource": "*",
+            }
+        )
         if self._textract:
             # Textract offers no resource-level permissions: "*" is the only resource.
             out.append(
@@ -401,11 +410,27 @@ class CallerPermissions:
         """
         return DOCUMENT_CHARS - ENVELOPE_CHARS - self._header_chars - self._largest_item
 
+    def _arns_start(self) -> int:
+        """Where the growing ARNs' running total starts: after the fixed statements.
+
+        Document 0 holds the fixed statements whole: they cannot be cut at a window's end
+        as the ARNs are. When they fill more than one window, the ARNs start at the next
+        window, so document 0 holds them alone (the window arithmetic alone would count
+        their excess as the next document's and let document 0 pass the limit).
+        """
+        fixed = self.fixed_chars()
+        if fixed > DOCUMENT_CHARS - ENVELOPE_CHARS:
+            raise ValueError(
+                f"the caller policy's fixed statements take {fixed} characters, more than "
+                f"one document holds ({DOCUMENT_CHARS - ENVELOPE_CHARS})"
+            )
+        return min(fixed, self.arn_room())
+
     def shards_needed(self) -> int:
         """How many documents the fixed statements and the growing ARNs need: the running
         totals divided by ``arn_room``, with no pass over the ARNs. A document is added only
         when the next ARN would not fit in the ones made so far."""
-        return max(1, math.ceil((self.fixed_chars() + self._item_chars) / self.arn_room()))
+        return max(1, math.ceil((self._arns_start() + self._item_chars) / self.arn_room()))
 
     def _sorted(self, group: _Group) -> list[str]:
         # A literal ARN resolves to itself: only tokens need the (jsii) resolution.
@@ -424,7 +449,7 @@ class CallerPermissions:
         room = self.arn_room()
         documents: list[list[dict[str, Any]]] = [[] for _ in range(shards)]
         documents[0].extend(self._fixed_statements())
-        position = self.fixed_chars()
+        position = self._arns_start()
         for group in self._groups():
             mine: list[list[str]] = [[] for _ in range(shards)]
             for arn in self._sorted(group):

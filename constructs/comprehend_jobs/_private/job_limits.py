@@ -12,8 +12,10 @@ from typing import Any
 
 from comprehend_jobs._private import api_model
 
-#: Comprehend allows 50 tags per resource (a service quota, not in the API model).
-MAX_TAGS = 50
+#: Tags a job's props may give: Comprehend allows 50 per resource (a service quota, not in
+#: the API model), and the handler adds one of its own to every job (its key tag,
+#: ``comprehend-jobs:job-key``), so 50 given would pass synth and fail at deploy.
+MAX_TAGS = 49
 
 
 def job_name_max() -> int:

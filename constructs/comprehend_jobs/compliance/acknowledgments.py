@@ -72,7 +72,9 @@ NO_RESOURCE_LEVEL_PERMISSIONS = _kind(
     "subnets and security groups: the ENIs do not exist before the job starts and the "
     "Describe actions support no resource-level permissions), and, only for image or "
     "scanned-PDF input, textract:DetectDocumentText and textract:AnalyzeDocument, which "
-    "support no resource-level permissions either. For a waiter state machine, CloudWatch "
+    "support no resource-level permissions either. For the job handler, the nine "
+    "comprehend:List<Type>Jobs actions (it finds a job by its name before starting one), "
+    "which authorize no resource type. For a waiter state machine, CloudWatch "
     "Logs log delivery and X-Ray trace actions, which AWS documents with Resource '*'.",
 )
 
@@ -112,12 +114,15 @@ S3_REPLICATION = _kind(
 COMPREHEND_JOB_IDS = _kind(
     "COMPREHEND_JOB_IDS",
     ["AwsSolutions-IAM5[Resource::{}]"],
-    "Comprehend generates a job's ID when the job starts, so Start, Describe and Stop can "
-    "only be granted on '<job-type>-job/*' of this account and Region (the resource the "
-    "Service Authorization Reference names for these actions). Start is granted for the "
-    "job types the stack uses; Describe and Stop for every job type, because CloudFormation "
-    "deletes a removed job after the policy update: a grant per used type would be gone "
-    "when the last job of a type is deleted, and StopOnDelete could not stop it.",
+    "Comprehend generates a job's ID when the job starts, so Start, Describe, Stop and the "
+    "job handler's tag actions (ListTagsForResource, TagResource, UntagResource) can only "
+    "be granted on '<job-type>-job/*' of this account and Region (the resource the Service "
+    "Authorization Reference names for these actions). Start is granted for the job types "
+    "the stack uses; Describe, Stop and the tag actions for every job type, because "
+    "CloudFormation deletes a removed job after the policy update (a grant per used type "
+    "would be gone when the last job of a type is deleted, and StopOnDelete could not stop "
+    "it), and a rollback may return to a job of a type the updated stack no longer uses, "
+    "which the handler finds by its key tag and re-tags.",
 )
 
 DEPLOY_TIME_FUNCTIONS = _kind(
