@@ -15,8 +15,15 @@ MAX_MODULE_LINES = 600
 
 
 def _python_files() -> list[Path]:
-    skip = {".venv", ".venv-tools", "node_modules", "cdk.out", "build", "dist"}
-    return [p for p in ROOT.rglob("*.py") if not skip.intersection(p.relative_to(ROOT).parts)]
+    # Only what git tracks or would: never a virtual environment (.venv, .venv-min, ...).
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [ROOT / name for name in listed if (ROOT / name).is_file()]
 
 
 def test_constructs_folder_has_no_init_file() -> None:
