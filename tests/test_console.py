@@ -50,6 +50,7 @@ def test_leaving_every_key_out_gives_the_documented_defaults() -> None:
         document_reader=None,
         volume_kms_key_id=None,
         output_kms_key_id=None,
+        input_kms_key_id=None,
         encryption=True,
         subnet_ids=None,
         security_group_ids=None,
@@ -72,7 +73,7 @@ def test_every_console_field_is_read_in_its_forms() -> None:
         document_read_mode="FORCE_DOCUMENT_READ_ACTION",
         feature_types="TABLES,FORMS",
         encryption=True,
-        vpc="FALSE",
+        vpc="TRUE",
         tags={"team": "claims"},
         wait_for_completion="true",
         rerun_token=2,
@@ -87,8 +88,9 @@ def test_every_console_field_is_read_in_its_forms() -> None:
     assert reader.read_action == DocumentReadAction.TEXTRACT_ANALYZE_DOCUMENT
     assert reader.read_mode == DocumentReadMode.FORCE_DOCUMENT_READ_ACTION
     assert reader.feature_types == [DocumentFeatureType.TABLES, DocumentFeatureType.FORMS]
-    # `-c vpc=false` is a string, cdk.json's `true` a JSON boolean: both are flags.
-    assert config.encryption is True and config.vpc is False
+    # `-c vpc=TRUE` is a string, cdk.json's `true` a JSON boolean: both are flags.
+    # (vpc=false with subnet_ids is refused: tests/test_console_deploy.py.)
+    assert config.encryption is True and config.vpc is True
     assert config.tags == {"team": "claims"}
     assert config.wait_for_completion is True
     assert config.rerun_token == "2"
@@ -201,7 +203,8 @@ def test_a_malformed_model_arn_names_the_stack_and_prop() -> None:
     with pytest.raises(ContextError) as raised:
         flow_stack(cdk.App(context=CONTEXT), config, flow, project_dir=ROOT, env=ENV)
     message = str(raised.value)
-    assert message.startswith("ComprehendEntityRecognition: ComprehendAnalysis")
+    # The context key the user typed, not the construct's prop or path.
+    assert message.startswith("ComprehendEntityRecognition: context key 'recognizer_arn'=")
     assert "recognizer/x" in message
 
 

@@ -139,7 +139,8 @@ def test_upload_role_has_no_aws_managed_policy(defaults: dict[str, Any]) -> None
             iter(
                 lid
                 for lid in _resources(template, "AWS::IAM::Role")
-                if lid.startswith("TicketsStorageInputDocumentsRole")
+                # Every upload of the stack runs as the library's one upload role.
+                if lid.startswith("ComprehendJobsHandlerInputDocumentsRole")
             )
         )
     ]
@@ -294,8 +295,8 @@ def test_existing_parts_are_used_not_duplicated() -> None:
     # The pattern makes no role: no DataAccessRole of its own, and the upload of its
     # documents is the brought storage's.
     assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Tickets" in lid] == []
-    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "Buckets" in lid] == [
-        "BucketsInputDocumentsRole3F414347"
+    assert [lid for lid in _resources(template, "AWS::IAM::Role") if "InputDocuments" in lid] == [
+        "ComprehendJobsHandlerInputDocumentsRoleB0608C04"
     ]
     assert analysis.upload is storage.input_upload
 
@@ -678,7 +679,7 @@ def test_the_flywheel_model_types_are_the_apis() -> None:
             {"recognizer_arn": RECOGNIZER, "input_s3_uri": "S3://My-Corp-Data/claims/"},
             "input_s3_uri",
             "'S3://My-Corp-Data/claims/'",
-            "use 's3://my-corp-data/claims/'",
+            "use input_s3_uri='s3://my-corp-data/claims/'",
         ),
         (
             {

@@ -22,6 +22,8 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
 from examples.stacks import EXAMPLES, stack_name, synthesized
 from nag_support import new_app
 from rehearsal.lint import PolicyUnderTest, lint, stale_suppressions
@@ -128,6 +130,8 @@ def brought_log_key(stack: Stack) -> None:
 #: The platform team's data lake: an existing bucket whose default encryption is this key.
 LAKE_BUCKET = "claims-lake"
 LAKE_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+#: A job volume key of the platform team's, in this account.
+PLATFORM_VOLUME_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0f0e0d0c-0b0a-0908-0706-050403020100"
 
 
 def brought_bucket_upload(stack: Stack) -> None:
@@ -180,6 +184,55 @@ def one_type(stack: Stack) -> None:
     EntityRecognitionJob(stack, "Entities", recognizer_arn=RECOGNIZER, **parts)
 
 
+def shared_role(stack: Stack) -> None:
+    """Issue 21: one DataAccessRole of the user's, shared by two analyses (documents in an
+    SSE-KMS lake given by URI with its key as a prop, brought job keys; and storage and
+    keys the pattern makes, documents uploaded), beside a BucketDeployment of the user's
+    own made before the analyses and one after, and a log key of the app's own that the
+    library lets CloudWatch Logs use."""
+    log_key = kms.Key(stack, "PlatformLogKey", enable_key_rotation=True)
+    site = s3.Bucket(stack, "Site", enforce_ssl=True)
+    site_documents = [s3deploy.Source.asset(str(ROOT / "samples" / "classification"))]
+    s3deploy.BucketDeployment(stack, "SiteBefore", sources=site_documents, destination_bucket=site)
+    network = JobNetwork(stack, "Network")
+    role = DataAccessRole(stack, "SharedRole", network=network)
+    ComprehendAnalysis(
+        stack,
+        "Claims",
+        recognizer_arn=RECOGNIZER,
+        input_s3_uri=f"s3://{LAKE_BUCKET}/claims/",
+        input_bucket_key=LAKE_KEY,
+        volume_key=PLATFORM_VOLUME_KEY,
+        output_key="alias/claims-results",
+        network=network,
+        role=role,
+        log_key=log_key,
+    )
+    ComprehendAnalysis(
+        stack,
+        "Mail",
+        classifier_arn=CLASSIFIER,
+        input_documents=str(ROOT / "samples" / "classification"),
+        network=network,
+        role=role,
+        log_key=log_key,
+        wait_for_completion=True,
+    )
+    s3deploy.BucketDeployment(stack, "SiteAfter", sources=site_documents, destination_bucket=site)
+
+
+def two_uploads(stack: Stack) -> None:
+    """Issue 21: two analyses and a JobStorage uploading documents in one stack."""
+    documents = str(ROOT / "samples" / "entity-recognition")
+    ComprehendAnalysis(
+        stack, "Claims", recognizer_arn=RECOGNIZER, input_documents=documents, network=False
+    )
+    ComprehendAnalysis(
+        stack, "Mail", classifier_arn=CLASSIFIER, input_documents=documents, network=False
+    )
+    JobStorage(stack, "Later", input_documents=str(ROOT / "samples" / "classification"))
+
+
 COMPOSITIONS: dict[str, Callable[[Stack], None]] = {
     "RehearsalBroughtVpc": brought_vpc,
     "RehearsalImportedVpc": imported_vpc,
@@ -188,6 +241,8 @@ COMPOSITIONS: dict[str, Callable[[Stack], None]] = {
     "RehearsalDocumentsOnly": documents_only,
     "RehearsalMixedProviders": mixed_providers,
     "RehearsalUpdateBefore": two_types,
+    "RehearsalSharedRole": shared_role,
+    "RehearsalTwoUploads": two_uploads,
 }
 
 
@@ -229,6 +284,7 @@ ASSUMED_ROUTES: dict[str, tuple[str, ...]] = {
 #: cannot read it from the template, as the library cannot read it from the bucket name).
 ASSUMED_BUCKET_KEYS: dict[str, dict[str, str]] = {
     "RehearsalBroughtBucketUpload": {LAKE_BUCKET: LAKE_KEY},
+    "RehearsalSharedRole": {LAKE_BUCKET: LAKE_KEY},
 }
 
 
@@ -511,6 +567,27 @@ MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = [
         "comprehend:TagResource",
     ),
     (
+        "handler-find-job",
+        "ExampleEntitiesOneLine",
+        _drop_action("comprehend:ListEntitiesDetectionJobs"),
+        DENIED,
+        "comprehend:ListEntitiesDetectionJobs",
+    ),
+    (
+        "handler-read-key-tag",
+        "ExampleEntitiesOneLine",
+        _drop_action("comprehend:ListTagsForResource"),
+        DENIED,
+        "comprehend:ListTagsForResource",
+    ),
+    (
+        "handler-untag",
+        "ExampleEntitiesOneLine",
+        _drop_action("comprehend:UntagResource"),
+        DENIED,
+        "comprehend:UntagResource",
+    ),
+    (
         "handler-volume-key",
         "ExampleEntitiesOneLine",
         _drop_action("kms:DescribeKey"),
@@ -593,15 +670,24 @@ def test_each_check_fails_when_what_it_needs_is_taken_away(
     )
 
 
-def test_the_update_check_fails_without_the_removed_type_grant() -> None:
+@pytest.mark.parametrize(
+    "action",
+    [
+        # The removed job's Delete.
+        "comprehend:DescribeDocumentClassificationJob",
+        # A rollback's return to a job of a type the updated stack no longer uses.
+        "comprehend:ListDocumentClassificationJobs",
+        "comprehend:ListTagsForResource",
+        "comprehend:TagResource",
+    ],
+)
+def test_the_update_check_fails_without_the_removed_type_grant(action: str) -> None:
     before = every_stack()["RehearsalUpdateBefore"].deployed
     after = after_update()
     template = copy.deepcopy(dict(after.template))
-    _drop_action("comprehend:DescribeDocumentClassificationJob")(template["Resources"])
+    _drop_action(action)(template["Resources"])
     outcomes = rehearse_update(before, DeployedTemplate(after.stack_name, template, after.env))
-    assert any(
-        o.verdict == DENIED and "DescribeDocumentClassificationJob" in o.subject for o in outcomes
-    )
+    assert any(o.verdict == DENIED and action in o.subject for o in outcomes)
 
 
 # -- the rollback path, with the framework driving our handler against the emulator ------

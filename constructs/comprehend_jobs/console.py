@@ -18,6 +18,7 @@ import difflib
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +27,11 @@ import aws_cdk as cdk
 from constructs import Node
 
 from comprehend_jobs._private.console_flow import add_flow
+from comprehend_jobs._private.console_rules import (
+    as_context_problems,
+    bundling,
+    model_region_problem,
+)
 from comprehend_jobs.errors import PropValidationError
 from comprehend_jobs.input_options import (
     DocumentFeatureType,
@@ -87,7 +93,8 @@ CONTEXT_KEYS: dict[str, ContextKey] = {
         "models that cannot be deployed)",
     ),
     "input_s3_uri": ContextKey(
-        "s3://BUCKET/PREFIX/ of your documents", "a new input bucket, filled from input_documents"
+        "s3://BUCKET/PREFIX/ of your documents, or s3://BUCKET/KEY.EXT of one file",
+        "a new input bucket, filled from input_documents",
     ),
     "output_s3_uri": ContextKey("s3://BUCKET/PREFIX/ for the results", "a new output bucket"),
     "input_documents": ContextKey(
@@ -114,6 +121,11 @@ CONTEXT_KEYS: dict[str, ContextKey] = {
     "output_kms_key_id": ContextKey(
         "a KMS key ID, alias/NAME, key ARN or alias ARN", "a new key (rotation on)"
     ),
+    "input_kms_key_id": ContextKey(
+        "the KMS key of the SSE-KMS objects at input_s3_uri: a key ID, alias/NAME, key ARN "
+        "or alias ARN (with input_s3_uri)",
+        "none (the input objects use no customer managed key)",
+    ),
     "encryption": ContextKey("true or false", "true (false: no job keys are made or sent)"),
     "subnet_ids": ContextKey(
         "1-16 subnet IDs, a JSON list or comma-separated (with security_group_ids)",
@@ -124,6 +136,12 @@ CONTEXT_KEYS: dict[str, ContextKey] = {
         "a new security group",
     ),
     "vpc": ContextKey("true or false", "true (false: the job runs outside any VPC)"),
+    "subnets_reach_s3": ContextKey(
+        "true or false (with subnet_ids): true vouches that the subnets' route tables reach "
+        "S3 (an S3 gateway endpoint or a NAT gateway route)",
+        "false: the synthesis warns comprehend-jobs:s3-route (their routes cannot be "
+        "checked at synth)",
+    ),
     "job_name": ContextKey(
         "1-256 letters, numbers, spaces and _.:/=+-%@ (with both flows, -entities and "
         "-classification are appended)",
@@ -141,6 +159,15 @@ _OWN_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _HOW = "Set it with -c KEY=VALUE (or in cdk.json); the README lists every key."
 #: The CDK CLI runs the app with the context in this variable.
 _CLI_CONTEXT = "CDK_CONTEXT_JSON"
+#: Why a synth, diff or deploy without a model stops, and what to set.
+_NO_MODEL = (
+    "no model to run: set -c recognizer_arn=arn:aws:comprehend:REGION:ACCOUNT:"
+    "entity-recognizer/NAME and/or -c classifier_arn=arn:aws:comprehend:REGION:"
+    "ACCOUNT:document-classifier/NAME, or -c flywheel_arn=arn:aws:comprehend:REGION:"
+    "ACCOUNT:flywheel/NAME with -c flywheel_model_type=ENTITY_RECOGNIZER or "
+    "DOCUMENT_CLASSIFIER (-c example_models=true synthesizes placeholders, which "
+    "cannot be deployed)."
+)
 
 
 class ContextError(ValueError):
@@ -215,6 +242,8 @@ class ConsoleConfig:
     volume_kms_key_id: str | None
     #: The job's output key. Default: a new key (with ``encryption``).
     output_kms_key_id: str | None
+    #: The key of the SSE-KMS objects at ``input_s3_uri``. Default: none.
+    input_kms_key_id: str | None
     #: Whether the job gets keys at all. Default: True.
     encryption: bool
     #: The job's subnets (with ``security_group_ids``). Default: a new VPC.
@@ -231,6 +260,13 @@ class ConsoleConfig:
     wait_for_completion: bool
     #: Change it to start the job again. Default: none.
     rerun_token: str | None
+    #: Whether the user vouches that ``subnet_ids`` reach S3 (no ``s3-route`` warning).
+    #: Default: False.
+    subnets_reach_s3: bool = False
+    #: True when the CDK CLI runs the app only for its stacks' names and environments
+    #: (bootstrap, ls, destroy) and no model is set: the flows' stacks are made empty.
+    #: Default: False.
+    names_only: bool = False
 
 
 def _error(key: str, value: Any, extra: str = "") -> ContextError:
@@ -289,7 +325,14 @@ def _tags(value: Any) -> dict[str, str]:
     if not isinstance(tags, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
     ):
-        raise _error("tags", value, " with string keys and values")
+        # Numbers or null as values: the fix is the same object with them as strings.
+        meant = (
+            {str(k): "" if v is None else str(v) for k, v in tags.items()}
+            if isinstance(tags, dict) and all(not isinstance(v, dict | list) for v in tags.values())
+            else None
+        )
+        extra = f"; use -c tags='{json.dumps(meant)}'" if meant else ""
+        raise _error("tags", value, f" with string keys and values{extra}")
     return dict(tags)
 
 
@@ -336,14 +379,17 @@ def read_config(node: Node, *, under_cli: bool | None = None) -> ConsoleConfig:
     example = _flag("example_models", get("example_models") or False)
     if under_cli is None:
         under_cli = _CLI_CONTEXT in os.environ
-    if not models and not flywheels and not example and under_cli:
-        raise ContextError(
-            "no model to run: set -c recognizer_arn=arn:aws:comprehend:REGION:ACCOUNT:"
-            "entity-recognizer/NAME and/or -c classifier_arn=arn:aws:comprehend:REGION:"
-            "ACCOUNT:document-classifier/NAME, or -c flywheel_arn=arn:aws:comprehend:REGION:"
-            "ACCOUNT:flywheel/NAME with -c flywheel_model_type=ENTITY_RECOGNIZER or "
-            "DOCUMENT_CLASSIFIER (-c example_models=true synthesizes placeholders, which "
-            "cannot be deployed)."
+    names_only = not models and not flywheels and not example and under_cli
+    if names_only:
+        if bundling(context):
+            raise ContextError(_NO_MODEL)
+        # `cdk bootstrap` (and ls, destroy) run the app only for its stacks' names and
+        # environments, with no model set: empty stacks answer that (no lookups, no
+        # cdk.context.json), and have nothing to deploy.
+        print(
+            f"note: {_NO_MODEL.replace('no model to run: set', 'no model set; to deploy, set')}"
+            " The stacks listed are empty: enough for cdk bootstrap, ls and destroy.",
+            file=sys.stderr,
         )
     reader = _document_reader(get)
     subnets = get("subnet_ids")
@@ -353,10 +399,24 @@ def read_config(node: Node, *, under_cli: bool | None = None) -> ConsoleConfig:
         raise ContextError(
             f"context key {missing!r} is missing: a job's VpcConfig needs both. {_HOW}"
         )
+    vpc = _flag("vpc", True if get("vpc") is None else get("vpc"))
+    reach_s3 = _flag("subnets_reach_s3", get("subnets_reach_s3") or False)
+    if reach_s3 and subnets is None:
+        raise _error("subnets_reach_s3", get("subnets_reach_s3"), "; it needs subnet_ids too")
+    for key in ("subnet_ids", "security_group_ids", "subnets_reach_s3"):
+        if not vpc and get(key) is not None:
+            raise _error(key, get(key), "; with vpc=false the job runs outside any VPC: drop one")
     encryption = _flag("encryption", True if get("encryption") is None else get("encryption"))
     for key in ("volume_kms_key_id", "output_kms_key_id"):
         if not encryption and get(key) is not None:
             raise _error(key, get(key), "; with encryption=false no job key is sent: drop one")
+    if get("input_kms_key_id") is not None and get("input_s3_uri") is None:
+        raise _error(
+            "input_kms_key_id",
+            get("input_kms_key_id"),
+            "; it is the key of your objects at input_s3_uri (the input bucket the app "
+            "makes has a key of its own): set -c input_s3_uri=s3://BUCKET/PREFIX/ or drop it",
+        )
     tags = get("tags")
     return ConsoleConfig(
         models=models,
@@ -373,14 +433,17 @@ def read_config(node: Node, *, under_cli: bool | None = None) -> ConsoleConfig:
         document_reader=reader,
         volume_kms_key_id=optional_text("volume_kms_key_id"),
         output_kms_key_id=optional_text("output_kms_key_id"),
+        input_kms_key_id=optional_text("input_kms_key_id"),
         encryption=encryption,
         subnet_ids=None if subnets is None else _list("subnet_ids", subnets),
         security_group_ids=None if groups is None else _list("security_group_ids", groups),
-        vpc=_flag("vpc", True if get("vpc") is None else get("vpc")),
+        vpc=vpc,
         job_name=optional_text("job_name"),
         tags=None if tags is None else _tags(tags),
         wait_for_completion=_flag("wait_for_completion", get("wait_for_completion") or False),
         rerun_token=None if get("rerun_token") is None else str(get("rerun_token")),
+        subnets_reach_s3=reach_s3,
+        names_only=names_only,
     )
 
 
@@ -473,17 +536,37 @@ def flow_stack(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"),
             region=os.environ.get("CDK_DEFAULT_REGION"),
         )
+        # The CLI's Region comes from the shell or the profile: say how to change those.
+        for key, arn in _flow_models(config, flow):
+            problem = model_region_problem(key, arn, env.region)
+            if problem:
+                raise ContextError(f"{flow.stack_name}: {problem}. {_HOW}")
     stack = cdk.Stack(
         app,
         flow.stack_name,
         env=env,
         description=f"comprehend-jobs example: {flow.construct_id.lower()} job",
     )
+    if config.names_only:
+        return stack
     try:
         add_flow(stack, config, flow, Path(project_dir))
     except PropValidationError as error:
-        raise ContextError(f"{flow.stack_name}: {error}") from None
+        problems = as_context_problems(error)
+        if problems is None:
+            raise ContextError(f"{flow.stack_name}: {error}") from None
+        listed = problems[0] if len(problems) == 1 else "\n  - " + "\n  - ".join(problems)
+        raise ContextError(f"{flow.stack_name}: {listed}. {_HOW}") from None
     return stack
+
+
+def _flow_models(config: ConsoleConfig, flow: Flow) -> list[tuple[str, str]]:
+    """The context key and ARN of the model or flywheel ``flow`` runs, if any."""
+    if flow.model_key in config.models:
+        return [(flow.model_key, config.models[flow.model_key])]
+    if flow.model_key in config.flywheels:
+        return [("flywheel_arn", config.flywheels[flow.model_key])]
+    return []
 
 
 def build_flows(

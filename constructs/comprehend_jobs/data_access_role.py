@@ -33,27 +33,26 @@ A job construct that depends on the DataAccessRole construct (``node.add_depende
 also depends on its policy: the policy is a child of the construct. ``policy_dependable``
 names it explicitly.
 
-``DataAccessRole.from_role_arn()`` wraps an existing role as an ``IDataAccessRole``: the
-same checks and the same grant logic (one private base), but ``allow_job_type`` records
-nothing and grants go nowhere (``iam.Grant.drop``): the role's owner manages its trust
-and policy.
+``DataAccessRole.from_role_arn()`` wraps an existing role (same checks and grant logic, one
+base); its owner manages it: grants are dropped into the output ``<id>RequiredPolicy``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import jsii
-from aws_cdk import CfnOutput, IListProducer, IResolveContext, Lazy, Stack, Token
+from aws_cdk import CfnOutput, IListProducer, IResolveContext, Lazy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IDependable, IValidation
 
 from comprehend_jobs._private.key_rules import OUTPUT_KEY_ACTIONS, VOLUME_KEY_ACTIONS
-from comprehend_jobs._private.prefix_rules import prefix_fix, prefix_problem
+from comprehend_jobs._private.owner_statements import OwnerStatements
+from comprehend_jobs._private.prefix_rules import is_object_key, prefix_fix, prefix_problem
+from comprehend_jobs._private.role_rules import check_role_arn, check_role_props
 from comprehend_jobs._private.validation import Problems, construct_label, describe_problem
 from comprehend_jobs.compliance.acknowledgments import acknowledge, resource_detail
 from comprehend_jobs.compliance.checkov import NO_RESOURCE_LEVEL_ACTIONS, skip_checks
@@ -84,8 +83,6 @@ _VPC_ACTIONS: tuple[str, ...] = (
 
 #: What Comprehend needs to read images and scanned PDFs (Developer Guide, running-classifiers).
 _TEXTRACT_ACTIONS: tuple[str, ...] = ("textract:AnalyzeDocument", "textract:DetectDocumentText")
-
-_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
 @jsii.implements(iam.IPrincipal)
@@ -250,9 +247,17 @@ class _DataAccessRoleBase(Construct):
 
     def grant_read_input(self, bucket: s3.IBucket, prefix: str = "") -> iam.Grant:
         """s3:GetObject on ``<prefix>*``, s3:ListBucket for that prefix, kms:Decrypt on the
-        bucket's key when known (only through S3 for a bucket not defined in this app)."""
-        grant = self._grant(["s3:GetObject"], [self._object_resource(bucket, prefix, "prefix")])
-        conditions = {"StringLike": {"s3:prefix": [prefix, f"{prefix}*"]}} if prefix else None
+        bucket's key when known (only through S3 for a bucket not defined in this app).
+        A ``prefix`` that is one object's key (a file name with an extension,
+        ``"claims/doc-1.txt"``) grants exactly that object, and the listing of that key."""
+        conditions: dict[str, Any] | None
+        if is_object_key(prefix):
+            grant = self._grant(["s3:GetObject"], [bucket.arn_for_objects(prefix)])
+            conditions = {"StringEquals": {"s3:prefix": prefix}}
+        else:
+            resource = self._object_resource(bucket, prefix, "prefix")
+            grant = self._grant(["s3:GetObject"], [resource])
+            conditions = {"StringLike": {"s3:prefix": [prefix, f"{prefix}*"]}} if prefix else None
         grant = grant.combine(self._grant(["s3:ListBucket"], [bucket.bucket_arn], conditions))
         if bucket.encryption_key is not None:
             # A brought bucket's key is often shared: only S3 may use it for the role.
@@ -401,17 +406,7 @@ class DataAccessRole(_DataAccessRoleBase):
             if value is not None:
                 problems.check_interface(prop, value, interface, fix)
         _check_job_types(problems, job_types)
-        if (
-            role_name is not None
-            and not Token.is_unresolved(role_name)
-            and not re.match(r"^[\w+=,.@-]{1,64}$", role_name)
-        ):
-            problems.add(
-                "role_name",
-                role_name,
-                "1-64 characters from letters, digits and +=,.@_-",
-                "shorten or clean the name, or omit it",
-            )
+        check_role_props(problems, role_name, description)
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -510,8 +505,9 @@ class DataAccessRole(_DataAccessRoleBase):
 
         ``allow_job_type`` records nothing and every grant is dropped (``iam.Grant.drop``):
         make sure the role trusts ``comprehend.amazonaws.com`` for the job types used and
-        can read the input, write the output and use the keys. ``grant_keys`` still emits
-        the ``<id>CrossAccountKeyPolicy`` output for keys of another account.
+        can read the input, write the output and use the keys. Dropped grants become the
+        output ``<id>RequiredPolicy`` and a synth warning (``comprehend-jobs:imported-role``);
+        foreign keys still get the ``<id>CrossAccountKeyPolicy`` output.
 
         :param role_arn: the role's ARN, ``arn:<partition>:iam::<account>:role/<path/name>``
             (checked unless a token).
@@ -558,21 +554,12 @@ class _ImportedDataAccessRole(_DataAccessRoleBase):
     trust and permissions, so job types are not recorded and every grant is dropped."""
 
     def __init__(self, scope: Construct, construct_id: str, *, role_arn: str) -> None:
-        if not Token.is_unresolved(role_arn) and not _ROLE_ARN_RE.match(str(role_arn)):
-            raise PropValidationError(
-                f"DataAccessRole.from_role_arn({construct_id})",
-                [
-                    describe_problem(
-                        "role_arn",
-                        role_arn,
-                        "an IAM role ARN "
-                        "'arn:<partition>:iam::<12-digit account>:role/<path/name>'",
-                        "copy the role ARN from the IAM console",
-                    )
-                ],
-            )
+        problems = Problems(f"DataAccessRole.from_role_arn({construct_id})")
+        check_role_arn(problems, role_arn)
+        problems.raise_if_any()
         super().__init__(scope, construct_id)
         self._role = iam.Role.from_role_arn(self, "Role", role_arn, mutable=False)
+        self._owner_statements = OwnerStatements(self, role_arn)
 
     def _grant(
         self,
@@ -580,5 +567,6 @@ class _ImportedDataAccessRole(_DataAccessRoleBase):
         resources: list[str],
         conditions: dict[str, Any] | None = None,
     ) -> iam.Grant:
-        # The role's own policy must allow this; nothing is added here.
+        # Nothing is added here; the statement goes to the output its owner reads.
+        self._owner_statements.add(actions, resources, conditions)
         return iam.Grant.drop(self._role, f"{', '.join(sorted(actions))} on {resources}")

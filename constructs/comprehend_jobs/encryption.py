@@ -126,6 +126,7 @@ class JobEncryption(Construct):
     ) -> None:
         stack = Stack.of(scope)
         problems = Problems(lambda: construct_label("JobEncryption", scope, construct_id))
+        problems.check_removal_policy(removal_policy)
         for prop, flag in (
             ("single_key", single_key),
             ("volume_encryption", volume_encryption),

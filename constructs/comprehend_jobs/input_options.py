@@ -80,9 +80,15 @@ class DocumentReader:
     ) -> None:
         self.read_action = _enum_value(read_action)
         self.read_mode = _enum_value(read_mode)
-        self.feature_types = (
-            None if feature_types is None else [_enum_value(f) for f in feature_types]
-        )
+        # A string is a list given wrongly (iterated, it would be one error per letter):
+        # kept as given, for check() to name it once with the list meant.
+        listed = isinstance(feature_types, list | tuple | set | frozenset)
+        self._wrong_features = None if feature_types is None or listed else feature_types
+        self.feature_types: list[str] | None = None
+        if isinstance(feature_types, str):
+            self.feature_types = [f.strip() for f in feature_types.split(",")]
+        elif listed:
+            self.feature_types = [_enum_value(f) for f in feature_types]  # type: ignore[union-attr]
 
     def check(self, problems: Problems, prop: str = "document_reader") -> None:
         """Record every problem with this configuration under ``prop``."""
@@ -104,6 +110,17 @@ class DocumentReader:
             )
         features = [f.value for f in DocumentFeatureType]
         analyze = DocumentReadAction.TEXTRACT_ANALYZE_DOCUMENT.value
+        if self._wrong_features is not None:
+            string = isinstance(self._wrong_features, str)
+            problems.add(
+                f"{prop}.feature_types",
+                self._wrong_features,
+                f"a list of {', '.join(features)}" + (", not a string" if string else ""),
+                f"use feature_types={self.feature_types!r}"
+                if string
+                else "pass feature_types=[DocumentFeatureType.TABLES] (and/or FORMS)",
+            )
+            return
         if self.read_action == analyze:
             given = self.feature_types or []
             if not 1 <= len(given) <= 2 or len(set(given)) != len(given):
@@ -136,5 +153,5 @@ class DocumentReader:
             config["DocumentReadMode"] = self.read_mode
         if self.feature_types is not None:
             # Sorted so the template does not depend on the order the caller listed them.
-            config["FeatureTypes"] = sorted(self.feature_types)
+            config["FeatureTypes"] = sorted(self.feature_types, key=str)
         return config

@@ -13,7 +13,16 @@ import json
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, Aspects, Duration, IAspect, RemovalPolicy, Stack, Token
+from aws_cdk import (
+    Annotations,
+    Aspects,
+    CfnOutput,
+    Duration,
+    IAspect,
+    RemovalPolicy,
+    Stack,
+    Token,
+)
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -46,8 +55,12 @@ from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.job_types import JOB_TYPES, JobType
 
 __all__ = [
+    "LOG_KEY_POLICY_WARNING",
     "JobHandler",
 ]
+
+#: The synth warning on a brought log key whose policy this stack cannot add to.
+LOG_KEY_POLICY_WARNING = "comprehend-jobs:log-key-policy"
 
 
 @jsii.implements(IAspect)
@@ -126,13 +139,14 @@ class JobHandler(Construct):
         principal ``logs.<region>.<url suffix>``, ``kms:Encrypt``, ``kms:Decrypt``,
         ``kms:ReEncrypt*``, ``kms:GenerateDataKey*`` and ``kms:DescribeKey``, conditioned on
         ``kms:EncryptionContext:aws:logs:arn`` being a log group of this account and Region
-        (``JobHandler.log_key_statement(stack)`` is that statement; for a ``kms.Key`` of
-        the same app, ``key.add_to_resource_policy(JobHandler.log_key_statement(stack))``
-        adds it, and it is a
-        no-op for imported keys). Lambda encrypts the functions' environments with it: the
-        principals that deploy the stack need ``kms:CreateGrant``, ``kms:Encrypt`` and
-        ``kms:Decrypt`` on it (a default key policy, which delegates to IAM, allows that
-        to administrators). The key's removal policy stays yours.
+        (``JobHandler.log_key_statement(stack)`` is that statement). A ``kms.Key`` of the
+        same app gets it here; an imported key's owner must add it: the stack output
+        ``ComprehendJobsHandlerLogKeyPolicy...`` holds it, and the synth warning
+        ``comprehend-jobs:log-key-policy`` says so. Lambda encrypts the functions'
+        environments with it: the principals that deploy the stack need
+        ``kms:CreateGrant``, ``kms:Encrypt`` and ``kms:Decrypt`` on it (a default key
+        policy, which delegates to IAM, allows that to administrators). The key's
+        removal policy stays yours.
 
         :raises PropValidationError: when the stack's handler already exists with another
             key (its own or another brought one).
@@ -189,6 +203,8 @@ class JobHandler(Construct):
                 removal_policy=RemovalPolicy.DESTROY,
             )
             self.own_log_key.add_to_resource_policy(log_key_statement(stack))
+        else:
+            self._let_logs_use(stack, log_key)
         #: Encrypts the handler's and the framework's log groups and the functions'
         #: environments: the brought key, or the one the handler made.
         self.log_key: kms.IKey = log_key or self.own_log_key  # type: ignore[assignment]
@@ -202,7 +218,33 @@ class JobHandler(Construct):
         self._functions: list[lambda_.Function] = []
         self._on_event_function: lambda_.Function | None = None
         self._is_complete_function: lambda_.Function | None = None
-        self._textract_acknowledged = False
+
+    def _let_logs_use(self, stack: Stack, key: kms.IKey) -> None:
+        """Without the log statement in a brought key's policy, CloudFormation fails to
+        create every encrypted log group of the stack. A key of this app gets it (an
+        identical statement already there is kept once); an imported key's policy is its
+        owner's, so the statement becomes the output ``LogKeyPolicy`` and a warning."""
+        statement = log_key_statement(stack)
+        if key.add_to_resource_policy(statement).statement_added:
+            return
+        output = CfnOutput(
+            self,
+            "LogKeyPolicy",
+            description="The statement the owner of the brought log key must add to its "
+            "key policy so that CloudWatch Logs can encrypt the stack's log groups",
+            value=stack.to_json_string(statement.to_statement_json()),
+        )
+        Annotations.of(self).add_warning_v2(
+            LOG_KEY_POLICY_WARNING,
+            f"The log key {key.node.path} is imported, so this stack cannot add to its "
+            "key policy; unless the policy lets CloudWatch Logs use it, CloudFormation "
+            "fails to create the stack's encrypted log groups. Its owner must add the "
+            f"statement in the stack output {stack.resolve(output.logical_id)} (Sid "
+            "AllowCloudWatchLogsOfThisAccount: principal logs.<region>.<url suffix>, "
+            "kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey* and "
+            "kms:DescribeKey, for log groups of this account and Region; "
+            "JobHandler.log_key_statement(stack)) before the deployment.",
+        )
 
     def _make_caller(self) -> None:
         if self._role is not None:
@@ -214,8 +256,9 @@ class JobHandler(Construct):
             description="Starts, describes and stops the stack's Comprehend analysis jobs",
         )
         policy = self._add_policy()
-        # Describe and Stop are granted on every job type's '<type>-job/*' (a removed job's
-        # Delete runs after the policy update), so each of those patterns is in the policy.
+        # Describe, Stop and the tag actions are granted on every job type's '<type>-job/*'
+        # (a removed job's Delete runs after the policy update; a rollback may return to a
+        # job of a dropped type), so each of those patterns is in the policy.
         detail = resource_detail(policy, self._job_arn_pattern)
         acknowledge(
             policy,
@@ -225,6 +268,9 @@ class JobHandler(Construct):
                 for _, job_type in sorted(JOB_TYPES.items())
             ],
         )
+        # List<Type>Jobs (in every caller policy: the handler finds a job by name before
+        # starting one) and, with a document reader, Textract authorize no resource.
+        acknowledge(policy, NO_RESOURCE_LEVEL_PERMISSIONS)
         self._on_event_function = self._function("OnEvent", "analysis_job.on_event")
 
     @property
@@ -273,9 +319,6 @@ class JobHandler(Construct):
             # Warned at synthesis, once per type, when the type's final count is known (an
             # annotation's message is never resolved, so it cannot be a lazy token).
             Aspects.of(self).add(_ConcurrentJobsWarning(job_type.stem, self._job_counts))
-        if needs.get("textract") and not self._textract_acknowledged:
-            acknowledge(self.policy, NO_RESOURCE_LEVEL_PERMISSIONS)
-            self._textract_acknowledged = True
         self.permissions.add_job(job_type=job_type, **needs)
         while len(self.policies) < self.permissions.shards_needed():
             self._add_policy()

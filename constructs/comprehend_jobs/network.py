@@ -63,6 +63,7 @@ from comprehend_jobs._private.network_rules import (
     check_s3_gateway_endpoint_scope,
     check_s3_gateway_endpoint_type,
     check_s3_prefix_list_id,
+    check_same_vpc,
     check_security_groups,
     check_subnets_by_ids,
     given_by_ids,
@@ -131,6 +132,15 @@ class JobNetwork(Construct):
         s3_gateway_endpoint: bool | None = None,
     ) -> None:
         problems = Problems(lambda: construct_label("JobNetwork", scope, construct_id))
+        problems.check_removal_policy(removal_policy)
+        problems.check_key_object("flow_log_key", flow_log_key)
+        problems.check_type(
+            "flow_log_retention",
+            flow_log_retention,
+            logs.RetentionDays,
+            "a logs.RetentionDays member, or None (one year)",
+            "pass flow_log_retention=logs.RetentionDays.ONE_YEAR",
+        )
         s3_gateway_endpoint = check_s3_gateway_endpoint_type(problems, s3_gateway_endpoint)
         # Subnets and groups given as objects, no VPC: what the console picks by ID.
         by_ids = given_by_ids(existing_vpc, subnet_selection, security_groups)
@@ -162,6 +172,7 @@ class JobNetwork(Construct):
             )
         if security_groups is not None:
             check_security_groups(problems, security_groups, s3_prefix_list_id)
+        check_same_vpc(problems, existing_vpc, subnets, security_groups)
         check_s3_prefix_list_id(problems, s3_prefix_list_id)
         problems.raise_if_any()
 

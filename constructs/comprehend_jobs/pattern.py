@@ -14,14 +14,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from comprehend_jobs._private import checked_job, job_rules
 from comprehend_jobs._private.checked_job import CheckedJobProps, ModelSource
-from comprehend_jobs._private.prefix_rules import prefix_problem, suggest_prefix
+from comprehend_jobs._private.document_rules import check_document_files
+from comprehend_jobs._private.key_rules import resolve_key
+from comprehend_jobs._private.prefix_rules import (
+    OBJECT_KEY_ALLOWED,
+    is_object_key,
+    prefix_problem,
+    suggest_prefix,
+)
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.data_access_role import DataAccessRole
@@ -86,6 +93,21 @@ class ComprehendAnalysis(Construct):
         buckets stay SSE-KMS with a key of the storage's own and the logs keep the log
         key; or keys of yours, an ``IJobEncryption`` (``JobEncryption(...)``). A bool, not
         a string. Default: True.
+    :param volume_key: the job's volume key (``VolumeKmsKeyId``), as the console's "Job
+        encryption" field takes it: a key ID (this account), a key ARN, or an ``IKey``
+        (no alias: the API takes none for the volume). Kept at the path of the key the
+        pattern makes otherwise (``Encryption``). Not with ``encryption=False`` or an
+        ``IJobEncryption``. Default: None (a new volume key, rotation on).
+    :param output_key: the results' key (``OutputDataConfig.KmsKeyId``): a key ID or
+        ``alias/NAME`` (this account), a key ARN or alias ARN, or an ``IKey``. Not with
+        ``encryption=False`` or an ``IJobEncryption``. Default: None (a new output key,
+        rotation on, which also encrypts the buckets the pattern makes).
+    :param input_bucket_key: the KMS key that encrypts the objects at ``input_s3_uri``
+        (SSE-KMS): a key ID or alias (this account), a key ARN or alias ARN, or an
+        ``IKey``. The role gets ``kms:Decrypt`` on it through S3 only
+        (``kms:ViaService``); a key of another account must also allow the role in its
+        key policy. Only with ``input_s3_uri``. Default: None (the input objects are not
+        encrypted with a customer managed key).
     :param network: ``True`` runs the job in a new VPC (isolated subnets, S3 gateway
         endpoint, no NAT gateway); ``False`` runs it outside any VPC; or a network of
         yours, an ``IJobNetwork`` (``JobNetwork(...)``, ``JobNetwork.from_ids(...)``). A
@@ -121,7 +143,8 @@ class ComprehendAnalysis(Construct):
         ``en``.
     :param job_name: the job's name (1-256 characters: letters, numbers, spaces and
         ``_.:/=+-%@``). Default: derived from the stack and the logical ID.
-    :param tags: tags for the job (at most 50). Default: none.
+    :param tags: tags for the job (at most 49: the library tags each job with its key).
+        Default: none.
     :param wait_for_completion: the deployment waits until the job ends (at most 1 hour).
         A bool. Default: False.
     :param stop_on_delete: stop a running job when the resource is deleted (classification
@@ -142,6 +165,9 @@ class ComprehendAnalysis(Construct):
         input_s3_uri: str | None = None,
         output_s3_uri: str | None = None,
         encryption: bool | IJobEncryption = True,
+        volume_key: kms.IKey | str | None = None,
+        output_key: kms.IKey | str | None = None,
+        input_bucket_key: kms.IKey | str | None = None,
         network: bool | IJobNetwork | None = None,
         storage: IJobStorage | None = None,
         role: IDataAccessRole | None = None,
@@ -229,6 +255,27 @@ class ComprehendAnalysis(Construct):
                 "a folder that exists, or s3deploy sources",
                 "create the folder, or pass the path of the documents' folder",
             )
+        elif isinstance(input_documents, str) and job_type is not None:
+            check_document_files(
+                problems,
+                "input_documents",
+                input_documents,
+                job_type.stem,
+                getattr(input_format, "value", input_format) or "ONE_DOC_PER_FILE",
+            )
+        elif isinstance(input_documents, list | tuple) and any(
+            isinstance(d, str) for d in input_documents
+        ):
+            # Paths in a list: one folder is a string, sources are s3deploy objects.
+            paths = [d for d in input_documents if isinstance(d, str)]
+            problems.add(
+                "input_documents",
+                input_documents,
+                "a folder (a string), or a list of aws_s3_deployment sources",
+                f"use input_documents={paths[0]!r}"
+                if len(paths) == 1 == len(input_documents)
+                else f"use input_documents=[s3deploy.Source.asset(p) for p in {paths!r}]",
+            )
         locations = _check_s3_uris(problems, input_s3_uri, output_s3_uri, storage is not None)
         if storage is not None and removal_policy is not None:
             problems.add(
@@ -246,8 +293,17 @@ class ComprehendAnalysis(Construct):
                 "and output_s3_uri it makes none (the buckets named there are yours)",
                 "drop removal_policy=",
             )
-        if log_key is not None:
+        problems.check_removal_policy(removal_policy)
+        if log_key is not None and problems.check_key_object("log_key", log_key):
             JobHandler.check_log_key(problems, scope, log_key, prop="log_key")
+        _check_keys(
+            problems,
+            Stack.of(scope),
+            encryption,
+            {"volume_key": volume_key, "output_key": output_key},
+            input_bucket_key,
+            with_input_uri=input_s3_uri is not None and storage is None,
+        )
         if storage is None and input_s3_uri is None and input_documents is None and not problems:
             # No doomed job: one started on a bucket made in this deploy and left empty
             # finds nothing and ends with no results (only checked once the other props
@@ -272,7 +328,16 @@ class ComprehendAnalysis(Construct):
         #: The keys, or None with ``encryption=False``.
         self.encryption: IJobEncryption | None
         if encryption is True:
-            self.encryption = JobEncryption(self, "Encryption", removal_policy=removal_policy)
+            # Keys given as props join the keys the pattern makes at the same path, so a
+            # key it still makes keeps its logical ID.
+            self.encryption = JobEncryption(
+                self,
+                "Encryption",
+                existing_volume_key=volume_key,
+                existing_output_key=output_key,
+                # Only for keys it makes (with both brought it makes none).
+                removal_policy=removal_policy if volume_key is None or output_key is None else None,
+            )
         elif encryption is False:
             self.encryption = None
         else:
@@ -290,6 +355,7 @@ class ComprehendAnalysis(Construct):
                 output_s3_uri=output_s3_uri,
                 encryption=self.encryption,
                 removal_policy=removal_policy,
+                **({} if input_bucket_key is None else {"input_bucket_key": input_bucket_key}),
             )
         else:
             self.storage = JobStorage(
@@ -311,13 +377,26 @@ class ComprehendAnalysis(Construct):
             # removal policy is its owner's).
             handler.retain_log_key()
         #: The role Comprehend assumes for the job.
-        self.role = role or DataAccessRole(
-            self,
-            "DataAccessRole",
-            storage=self.storage,
-            encryption=self.encryption,
-            network=self.network,
-        )
+        self.role: IDataAccessRole
+        if role is None:
+            self.role = DataAccessRole(
+                self,
+                "DataAccessRole",
+                storage=self.storage,
+                encryption=self.encryption,
+                network=self.network,
+            )
+        else:
+            # A role of yours (perhaps shared with other analyses) gets exactly what the
+            # pattern's own role would: the job reads, writes and uses the keys and the
+            # VPC as this role. An imported role's grants are dropped, and it warns at
+            # synth naming the statements its owner must add (a stack output).
+            self.role = role
+            role.grant_storage(self.storage)
+            if self.encryption is not None:
+                role.grant_keys(self.encryption)
+            if self.network is not None:
+                role.grant_vpc_access()
         #: The upload of ``input_documents`` (the storage's ``InputDocuments``), or None.
         self.upload: s3deploy.BucketDeployment | None = None
         if input_documents is not None:
@@ -405,14 +484,17 @@ def _check_s3_uris(
         location = parse_s3_uri(problems, prop, uri)
         if location is None:
             continue
-        why = prefix_problem(location.prefix)
+        # One input object is a valid input location too ("can point to a single file").
+        single = which == "input" and is_object_key(location.prefix)
+        why = None if single else prefix_problem(location.prefix)
         if why:
             fixed = S3Location(location.bucket, suggest_prefix(location.prefix, f"{which}/"))
+            also = f", {OBJECT_KEY_ALLOWED}" if which == "input" else ""
             problems.add(
                 prop,
                 uri,
-                "an S3 URI whose key prefix ends in '/' (or no key, for the whole bucket); "
-                f"this one's prefix {why}",
+                "an S3 URI whose key prefix ends in '/' (or no key, for the whole bucket)"
+                f"{also}; this one's prefix {why}",
                 f"use {prop}={fixed.uri!r}",
             )
             continue
@@ -433,3 +515,49 @@ def _check_s3_uris(
             f"output_s3_uri='s3://{source.bucket}/output/'",
         )
     return locations
+
+
+def _check_keys(
+    problems: Problems,
+    stack: Stack,
+    encryption: object,
+    job_keys: dict[str, kms.IKey | str | None],
+    input_bucket_key: kms.IKey | str | None,
+    *,
+    with_input_uri: bool,
+) -> None:
+    """Check the console's key fields (``volume_key``, ``output_key``,
+    ``input_bucket_key``) in the pattern's own prop names, before anything is made."""
+    for prop, key in job_keys.items():
+        if key is None:
+            continue
+        if encryption is False:
+            problems.add(
+                prop,
+                key,
+                f"no {prop} with encryption=False (it sends no job keys)",
+                f"drop encryption=False to use {prop}=, or drop {prop}=",
+            )
+        elif encryption is not True:
+            problems.add(
+                prop,
+                key,
+                f"{prop} or encryption=, not both: encryption= brings the job's keys",
+                f"give the key to your JobEncryption (existing_{prop}=...), or drop "
+                f"encryption= and keep {prop}=",
+            )
+        else:
+            resolve_key(problems, stack, prop, key, aliases=prop == "output_key")
+    if input_bucket_key is None:
+        return
+    if not with_input_uri:
+        problems.add(
+            "input_bucket_key",
+            input_bucket_key,
+            "the key of the objects at input_s3_uri; without input_s3_uri the pattern "
+            "makes the input bucket (or storage= brings it) and knows its key",
+            "pass input_s3_uri='s3://your-bucket/your/prefix/' too, or drop "
+            "input_bucket_key= (with storage=, give it to JobStorage.from_s3_uris)",
+        )
+    else:
+        resolve_key(problems, stack, "input_bucket_key", input_bucket_key, aliases=True)

@@ -50,6 +50,7 @@ from comprehend_jobs._private.prefix_rules import (
     DEFAULT_INPUT_PREFIX,
     DEFAULT_OUTPUT_PREFIX,
     check_prefix,
+    is_object_key,
 )
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs._private.validation import Problems, construct_label
@@ -86,7 +87,9 @@ class JobStorage(Construct):
     :param existing_output_bucket: write output to this bucket. Default: None (a bucket is
         created).
     :param input_prefix: the key prefix of the input objects, ending in ``/`` (or ``""``
-        for the whole bucket), without ``s3://`` or the bucket. Default: ``"input/"``.
+        for the whole bucket), or the key of one input object (a file name with an
+        extension, ``"claims/doc-1.txt"``: the role reads exactly that object), without
+        ``s3://`` or the bucket. Default: ``"input/"``.
     :param output_prefix: the key prefix Comprehend writes under, ending in ``/`` (or
         ``""``). Default: ``"output/"``.
     :param existing_access_log_bucket: server access logs of created buckets go here.
@@ -183,7 +186,9 @@ class JobStorage(Construct):
             ("input_prefix", input_prefix, DEFAULT_INPUT_PREFIX),
             ("output_prefix", output_prefix, DEFAULT_OUTPUT_PREFIX),
         ):
-            check_prefix(problems, prop, prefix, fallback)
+            # The input may be one object (the API's S3Uri "can point to a single file").
+            if prop != "input_prefix" or not is_object_key(prefix):
+                check_prefix(problems, prop, prefix, fallback)
         creates_any = existing_input_bucket is None or existing_output_bucket is None
         if not creates_any:
             for prop, value, default in (
@@ -206,12 +211,19 @@ class JobStorage(Construct):
                 "auto_delete_objects=True needs removal_policy=RemovalPolicy.DESTROY",
                 "pass removal_policy=RemovalPolicy.DESTROY too, or drop auto_delete_objects",
             )
-        same_bucket = existing_input_bucket is not None and (
-            existing_input_bucket is existing_output_bucket
-            or (
-                existing_output_bucket is not None
-                and not Token.is_unresolved(existing_input_bucket.bucket_name)
-                and existing_input_bucket.bucket_name == existing_output_bucket.bucket_name
+        problems.check_removal_policy(removal_policy)
+        # Two buckets are compared only when both are buckets (the loop above names others).
+        same_bucket = (
+            existing_input_bucket is not None
+            and _is_bucket(existing_input_bucket)
+            and (
+                existing_input_bucket is existing_output_bucket
+                or (
+                    existing_output_bucket is not None
+                    and _is_bucket(existing_output_bucket)
+                    and not Token.is_unresolved(existing_input_bucket.bucket_name)
+                    and existing_input_bucket.bucket_name == existing_output_bucket.bucket_name
+                )
             )
         )
         if (

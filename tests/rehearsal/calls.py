@@ -15,9 +15,12 @@ from the template only *what* that code is pointed at (a function's environment,
   group's KMS key; VPC flow logs assume their role and write their group.
 - ``handler``: ``lambda/analysis_job.py``, through the job-type table it shares with the
   constructs: Start<Type>Job (authorized on the job and on the model or flywheel),
-  ``iam:PassRole`` of the DataAccessRole to Comprehend, ``comprehend:TagResource`` with
-  tags, Describe<Type>Job (update, is_complete, delete), Stop<Type>Job (delete, when the
-  type has Stop and StopOnDelete is on), and the volume-key calls the caller may need.
+  ``iam:PassRole`` of the DataAccessRole to Comprehend, ``comprehend:TagResource`` (every
+  start carries the handler's key tag), List<Type>Jobs and ``ListTagsForResource`` (it
+  finds a job by name and key before starting one: repeats, rollbacks), ``TagResource``
+  and ``UntagResource`` (an update re-tags the job), Describe<Type>Job (update,
+  is_complete, delete), Stop<Type>Job (delete, when the type has Stop and StopOnDelete
+  is on), and the volume-key calls the caller may need.
 - ``comprehend``: Amazon Comprehend running the job as the DataAccessRole (COMPREHEND_FACTS
   §2-4): assume the role (``aws:SourceAccount``/``aws:SourceArn``), read the input prefix,
   write under the output prefix, use the input bucket's key, the output key and the
@@ -43,6 +46,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from comprehend_jobs._lambda.request_builder import JOB_KEY_TAG
 from comprehend_jobs.job_types import JOB_TYPES, JobType
 from rehearsal.template import DeployedTemplate
 
@@ -471,15 +475,43 @@ class CallLister:
                     {"iam:PassedToService": COMPREHEND},
                 )
             )
-            if request.get("Tags"):
-                tags = {k: v for k, v in context.items() if k.startswith("aws:")}
-                calls.append(
-                    (on_event, "comprehend:TagResource", job_arn, "Start*Job with Tags", tags)
-                )
+            # Every start carries the handler's key tag (request_builder.JOB_KEY_TAG).
+            tags = {k: v for k, v in context.items() if k.startswith("aws:")}
+            calls.append((on_event, "comprehend:TagResource", job_arn, "Start*Job with Tags", tags))
             if request.get("VolumeKmsKeyId"):
                 key_arn, _ = self.key_arn(str(request["VolumeKmsKeyId"]))
                 for action in ("kms:CreateGrant", "kms:DescribeKey"):
                     calls.append((on_event, action, key_arn, "the caller's volume-key use", {}))
+        if not verbs or "Find" in verbs:
+            # Before starting, the handler looks for the job with this key by JobName (a
+            # repeated event, a rollback's return to the job).
+            calls.append(
+                (on_event, job_type.iam_action("List"), "*", "Create/Update: List*Jobs", {})
+            )
+            calls.append(
+                (
+                    on_event,
+                    "comprehend:ListTagsForResource",
+                    job_arn,
+                    "Create/Update: the found job's key tag",
+                    {},
+                )
+            )
+        if not verbs or "Tag" in verbs:
+            # An update of Request.Tags alone, or a return to a found job, re-tags it.
+            key_tag = {"aws:TagKeys": [JOB_KEY_TAG], f"aws:RequestTag/{JOB_KEY_TAG}": "0" * 64}
+            calls.append(
+                (on_event, "comprehend:TagResource", job_arn, "Update: re-tag the job", key_tag)
+            )
+            calls.append(
+                (
+                    on_event,
+                    "comprehend:UntagResource",
+                    job_arn,
+                    "Update: remove tags the template dropped",
+                    {"aws:TagKeys": ["project"]},
+                )
+            )
         describe = job_type.iam_action("Describe")
         if not verbs or "Describe" in verbs:
             calls.append((on_event, describe, job_arn, "Update/Delete: Describe*Job", {}))
@@ -512,11 +544,11 @@ class CallLister:
         if vpc:
             context["comprehend:VpcSubnets"] = list(vpc["Subnets"])
             context["comprehend:VpcSecurityGroupIds"] = list(vpc["SecurityGroupIds"])
-        tags = request.get("Tags") or []
-        if tags:
-            context["aws:TagKeys"] = [t["Key"] for t in tags]
-            for tag in tags:
-                context[f"aws:RequestTag/{tag['Key']}"] = tag["Value"]
+        # The handler appends its key tag to every start (request_builder.JOB_KEY_TAG).
+        tags = [*(request.get("Tags") or []), {"Key": JOB_KEY_TAG, "Value": "0" * 64}]
+        context["aws:TagKeys"] = [t["Key"] for t in tags]
+        for tag in tags:
+            context[f"aws:RequestTag/{tag['Key']}"] = tag["Value"]
         return context
 
     def comprehend(self) -> Iterator[Call]:
@@ -567,9 +599,11 @@ class CallLister:
             via_s3 = {"kms:ViaService": f"s3.{env.region}.{env.url_suffix}"}
             in_bucket, in_prefix = _split_s3_uri(request["InputDataConfig"]["S3Uri"])
             in_policy = self.bucket_policy(in_bucket)
+            # The S3Uri names a prefix ("docs/") or a single input object ("docs/a.txt").
+            in_object = in_prefix if in_prefix and not in_prefix.endswith("/") else None
             yield as_role(
                 "s3:GetObject",
-                f"arn:{env.partition}:s3:::{in_bucket}/{in_prefix}doc-1.txt",
+                f"arn:{env.partition}:s3:::{in_bucket}/{in_object or in_prefix + 'doc-1.txt'}",
                 "the job reads every object under the input S3Uri",
                 context=tls,
                 resource_policy=in_policy,

@@ -213,6 +213,17 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
             "each wildcard to account-level actions those bucket ARNs never authorize"
         ),
     ),
+    Suppression(
+        issue="RESOURCE_MISMATCH",
+        action="s3:*",
+        label="RehearsalSharedRole/CustomCDKBucketDeployment*ServiceRoleDefaultPolicy*",
+        detail=r"matches no Resource",
+        reason=(
+            "the user's own BucketDeployment beside the library's uploads (issue 21): the same "
+            "aws-cdk-lib action groups, on its own function's role, which the library must "
+            "leave unchanged"
+        ),
+    ),
 )
 
 

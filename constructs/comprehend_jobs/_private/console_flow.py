@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 
-from comprehend_jobs.encryption import JobEncryption
 from comprehend_jobs.network import JobNetwork
 from comprehend_jobs.pattern import ComprehendAnalysis
 
@@ -51,14 +50,6 @@ def add_flow(stack: cdk.Stack, config: ConsoleConfig, flow: Flow, root: Path) ->
             f"{PLACEHOLDERS[flow.model_key]}"
         )
         refuse_deploy(stack)
-    encryption: JobEncryption | bool = config.encryption
-    if config.encryption and (config.volume_kms_key_id or config.output_kms_key_id):
-        encryption = JobEncryption(
-            stack,
-            "Keys",
-            existing_volume_key=config.volume_kms_key_id,
-            existing_output_key=config.output_kms_key_id,
-        )
     vpc: JobNetwork | bool = config.vpc
     if config.vpc and config.subnet_ids and config.security_group_ids:
         vpc = JobNetwork.from_ids(
@@ -66,6 +57,8 @@ def add_flow(stack: cdk.Stack, config: ConsoleConfig, flow: Flow, root: Path) ->
             "Network",
             subnet_ids=config.subnet_ids,
             security_group_ids=config.security_group_ids,
+            # False: the user vouched for their routes (-c subnets_reach_s3=true).
+            s3_gateway_endpoint=False if config.subnets_reach_s3 else None,
         )
     documents = config.input_documents
     if documents is None and config.input_s3_uri is None:
@@ -78,7 +71,11 @@ def add_flow(stack: cdk.Stack, config: ConsoleConfig, flow: Flow, root: Path) ->
         stack,
         flow.construct_id,
         network=vpc,
-        encryption=encryption,
+        # The console's key fields are the pattern's: a key it still makes keeps its path.
+        encryption=config.encryption,
+        volume_key=config.volume_kms_key_id,
+        output_key=config.output_kms_key_id,
+        input_bucket_key=config.input_kms_key_id,
         input_s3_uri=config.input_s3_uri,
         output_s3_uri=config.output_s3_uri,
         input_documents=None if documents is None else str(root / documents),

@@ -2,10 +2,13 @@
 
 One implementation for ``JobStorage(input_documents=...)`` (and so for
 ``ComprehendAnalysis(input_documents=...)``, which passes its documents to the storage):
-an ``aws_s3_deployment.BucketDeployment`` with a role of its own (no AWS managed policy),
-its grants in a customer managed policy (the HIPAA, NIST and PCI packs reject inline
-ones), an encrypted log group with retention, and acknowledgments as narrow as the
-wildcards it was granted.
+an ``aws_s3_deployment.BucketDeployment`` per upload. BucketDeployment runs every upload of
+a stack with the same props on one shared function and role, so the library's uploads
+share a function of their own (``_OWN_FUNCTION``) and one role (no AWS managed policy,
+its grants in a customer managed policy: the HIPAA, NIST and PCI packs reject inline
+ones) with an encrypted log group, under the stack's JobHandler: any number of uploads
+per stack works, and a user's own BucketDeployment, before or after, keeps its function
+and role and is not changed.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnResource, Stack
+from aws_cdk import CfnResource, Size, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
@@ -22,7 +25,7 @@ from constructs import Construct
 
 from comprehend_jobs._private.handler_resources import log_write_statement
 from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
-from comprehend_jobs._private.validation import Problems
+from comprehend_jobs._private.validation import Problems, describe_problem
 from comprehend_jobs.compliance.acknowledgments import (
     DEPLOY_TIME_FUNCTIONS,
     INPUT_DOCUMENTS_UPLOAD,
@@ -32,6 +35,7 @@ from comprehend_jobs.compliance.acknowledgments import (
 )
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.encryption import KeyReference
+from comprehend_jobs.errors import PropValidationError
 from comprehend_jobs.job_handler import JobHandler
 
 #: What ``input_documents`` accepts, for messages.
@@ -77,24 +81,18 @@ def upload_documents(
     prefix: str,
     bucket_key: KeyReference | None = None,
 ) -> s3deploy.BucketDeployment:
-    """Upload ``documents`` to ``<bucket>/<prefix>`` at deploy (children of ``scope``:
-    ``InputDocuments``, ``InputDocumentsRole``, ``InputDocumentsPolicy``,
-    ``InputDocumentsLogs``). More sources: ``add_source`` on the result.
+    """Upload ``documents`` to ``<bucket>/<prefix>`` at deploy (``InputDocuments``, a child
+    of ``scope``). More sources: ``add_source`` on the result.
 
     ``bucket_key``: the KMS key a brought bucket encrypts its objects with, when the bucket
     object does not carry it (BucketDeployment grants only ``bucket.encryption_key``):
     writing SSE-KMS objects needs kms:GenerateDataKey, and multipart uploads kms:Decrypt,
     granted only through S3."""
-    role = iam.Role(
-        scope,
-        "InputDocumentsRole",
-        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-        description="Copies the input documents into the job's input prefix at deploy",
-    )
-    handler = JobHandler.of(scope)
-    log_group = handler.log_group("InputDocumentsLogs", scope=scope)
+    runner = _UploadRunner.of(scope)
     upload = s3deploy.BucketDeployment(
         scope,
+        # On the library's own function the custom resource's logical ID changes too
+        # (BucketDeployment suffixes it), so the ServiceToken never changes in an update.
         "InputDocuments",
         sources=sources_of(documents),
         destination_bucket=bucket,
@@ -102,64 +100,139 @@ def upload_documents(
         # Keep whatever else is under the prefix; never delete the user's data.
         prune=False,
         retain_on_delete=True,
-        role=role,
-        log_group=log_group,
+        role=runner.role,
+        log_group=runner.log_group,
+        **_OWN_FUNCTION,
     )
-    role.add_to_principal_policy(log_write_statement(log_group))
-    stack = Stack.of(scope)
-    key_resource = None
-    if bucket_key is not None and bucket.encryption_key is None:
-        key_resource = bucket_key.grant_resource
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=[key_resource],
-                conditions={
-                    "StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"},
-                    **(bucket_key.alias_condition or {}),
-                },
-            )
-        )
-    policy = move_inline_policy_to_managed(scope, "InputDocumentsPolicy", role)
-    upload.node.add_dependency(policy)
-    # Exactly the object wildcards BucketDeployment granted (the asset bucket's and the
-    # input bucket's), read from the policy itself.
-    statements = stack.resolve(policy.document)["Statement"]
-    details = {
-        flatten_reference(resource)
-        for statement in statements
-        for resource in _as_list(statement.get("Resource"))
-    }
-    key_detail = flatten_reference(stack.resolve(key_resource)) if key_resource else None
-    wildcards = sorted(d for d in details if d.endswith("/*") and d != key_detail)
-    acknowledge(policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards)
-    if bucket_key is not None and bucket_key.alias_name is not None and key_detail:
-        # An alias names no key ARN: 'key/*' narrowed by kms:ResourceAliases.
-        acknowledge(policy, KMS_OUTPUT_KEY_ALIAS, applies_to=[key_detail])
-    # BucketDeployment's function is a singleton at stack level: found by the id
-    # aws-cdk-lib gives it (no memory limit, storage size, VPC or security groups set
-    # here), or by a scan of the stack's children should that id ever change.
-    handler_key_arn = handler.log_key.key_arn
-    singleton = stack.node.try_find_child(_BUCKET_DEPLOYMENT_FUNCTION_ID)
-    children = [singleton] if singleton is not None else stack.node.children
-    for child in children:
-        if child.node.id.startswith("Custom::CDKBucketDeployment"):
-            acknowledge(child, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-L1"])
-            acknowledge(child, DEPLOY_TIME_FUNCTIONS)
-            function = child.node.default_child
-            skip_checks(
-                function if isinstance(function, CfnResource) else child, DEPLOY_TIME_FUNCTION
-            )
-            # Its environment (a CA bundle path) is encrypted with the handler's key,
-            # like the Provider's framework functions; BucketDeployment has no prop.
-            if isinstance(function, CfnResource):
-                function.add_property_override("KmsKeyArn", handler_key_arn)
+    runner.add(upload, bucket, bucket_key)
     return upload
 
 
-#: The stack-level id of BucketDeployment's singleton function when none of the props
-#: that change it (memory limit, ephemeral storage, VPC, security groups) are set.
-_BUCKET_DEPLOYMENT_FUNCTION_ID = "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C"
+#: BucketDeployment shares one function (and its role) per stack and set of these props:
+#: the uploads of this library set them to the values it uses anyway (its own default
+#: memory, Lambda's default ephemeral storage), so they share a function of their own and
+#: never run a user's BucketDeployment, nor one of the user's run as their role.
+_OWN_FUNCTION: dict[str, Any] = {
+    "memory_limit": 1024,
+    "ephemeral_storage_size": Size.mebibytes(512),
+}
+#: The stack-level id BucketDeployment gives that function.
+_OWN_FUNCTION_ID = "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C1024MiB512MiB"
+
+
+class _UploadRunner(Construct):
+    """What every upload of the library in one stack runs as: one role (no AWS managed
+    policy) whose grants are kept in one managed policy (the HIPAA, NIST and PCI packs
+    reject inline ones), one encrypted log group with retention, and acknowledgments as
+    narrow as the wildcards BucketDeployment granted. A child of the stack's JobHandler."""
+
+    ID = "InputDocuments"
+
+    @classmethod
+    def of(cls, scope: Construct) -> _UploadRunner:
+        handler = JobHandler.of(scope)
+        existing = handler.node.try_find_child(cls.ID)
+        if isinstance(existing, _UploadRunner):
+            return existing
+        other = Stack.of(scope).node.try_find_child(_OWN_FUNCTION_ID)
+        if other is not None:
+            raise PropValidationError(
+                f"JobStorage input documents at {scope.node.path!r}",
+                [
+                    describe_problem(
+                        "input_documents",
+                        other.node.path,
+                        "a stack whose own BucketDeployments leave the library's upload "
+                        "function alone: one of yours with memory_limit=1024 and "
+                        "ephemeral_storage_size=512 MiB was made first and would run the "
+                        "library's uploads as its role",
+                        "give your BucketDeployment another memory_limit or "
+                        "ephemeral_storage_size, or make it after the library's uploads",
+                    )
+                ],
+            )
+        return cls(handler, cls.ID, handler)
+
+    def __init__(self, scope: Construct, id: str, handler: JobHandler) -> None:
+        super().__init__(scope, id)
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Copies the input documents into the jobs' input prefixes at deploy",
+        )
+        self.log_group = handler.log_group("Logs", scope=self)
+        self.role.add_to_principal_policy(log_write_statement(self.log_group))
+        self._handler = handler
+        self._policy: iam.ManagedPolicy | None = None
+        self._acknowledged: set[str] = set()
+
+    def add(
+        self, upload: s3deploy.BucketDeployment, bucket: s3.IBucket, bucket_key: KeyReference | None
+    ) -> None:
+        """Grant ``bucket_key`` (when the bucket does not carry it), keep the grants
+        managed, make ``upload`` wait for them, and acknowledge the new wildcards."""
+        stack = Stack.of(self)
+        key_resource = None
+        if bucket_key is not None and bucket.encryption_key is None:
+            key_resource = bucket_key.grant_resource
+            self.role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=[key_resource],
+                    conditions={
+                        "StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"},
+                        **(bucket_key.alias_condition or {}),
+                    },
+                )
+            )
+        if self._policy is None:
+            # The inline policy's document is shared: later uploads' grants land in it.
+            self._policy = move_inline_policy_to_managed(self, "Policy", self.role)
+            self._own_function(stack)
+        policy = self._policy
+        upload.node.add_dependency(policy)
+        # Exactly the object wildcards BucketDeployment granted (the asset bucket's and the
+        # input buckets'), read from the policy itself.
+        statements = stack.resolve(policy.document)["Statement"]
+        details = {
+            flatten_reference(resource)
+            for statement in statements
+            for resource in _as_list(statement.get("Resource"))
+        }
+        key_detail = flatten_reference(stack.resolve(key_resource)) if key_resource else None
+        wildcards = sorted(
+            d
+            for d in details
+            if d.endswith("/*") and d != key_detail and f"upload:{d}" not in self._acknowledged
+        )
+        if wildcards:
+            self._acknowledged.update(f"upload:{d}" for d in wildcards)
+            acknowledge(
+                policy, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-IAM5"], applies_to=wildcards
+            )
+        if (
+            bucket_key is not None
+            and bucket_key.alias_name is not None
+            and key_detail
+            and f"alias:{key_detail}" not in self._acknowledged
+        ):
+            # An alias names no key ARN: 'key/*' narrowed by kms:ResourceAliases.
+            self._acknowledged.add(f"alias:{key_detail}")
+            acknowledge(policy, KMS_OUTPUT_KEY_ALIAS, applies_to=[key_detail])
+
+    def _own_function(self, stack: Stack) -> None:
+        """Acknowledge the library's upload function (and no user's BucketDeployment's)."""
+        child = stack.node.try_find_child(_OWN_FUNCTION_ID)
+        assert child is not None, "BucketDeployment renamed its function"
+        acknowledge(child, INPUT_DOCUMENTS_UPLOAD, only=["AwsSolutions-L1"])
+        acknowledge(child, DEPLOY_TIME_FUNCTIONS)
+        function = child.node.default_child
+        skip_checks(function if isinstance(function, CfnResource) else child, DEPLOY_TIME_FUNCTION)
+        # Its environment (a CA bundle path) is encrypted with the handler's key, like the
+        # Provider's framework functions; BucketDeployment has no prop for it.
+        if isinstance(function, CfnResource):
+            function.add_property_override("KmsKeyArn", self._handler.log_key.key_arn)
 
 
 def _as_list(value: Any) -> list[Any]:

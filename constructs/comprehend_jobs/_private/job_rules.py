@@ -21,6 +21,7 @@ from constructs import Construct
 
 from comprehend_jobs._private import api_model, job_limits
 from comprehend_jobs._private.checked_job import CheckedJobProps, ModelSource
+from comprehend_jobs._private.tag_rules import check_tags
 from comprehend_jobs._private.validation import Problems, is_unresolved
 from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.interfaces import (
@@ -125,6 +126,15 @@ def check_model_source(
     if not isinstance(arn, str):
         problems.add(prop, arn, f"a {api_field} string", f"pass the model's ARN as {prop}=")
         return None
+    if arn != arn.strip() and api_model.matches_shape(MODEL_SHAPES[api_field], arn.strip()):
+        # Pasted whitespace would go verbatim into the request and the caller's policy.
+        problems.add(
+            prop,
+            arn,
+            f"{_ARN_EXAMPLES[api_field]} without surrounding spaces or line breaks",
+            f"use {prop}={arn.strip()!r}",
+        )
+        return None
     if not api_model.matches_shape(MODEL_SHAPES[api_field], arn):
         problems.add(prop, arn, *model_arn_problem(prop, api_field, arn, candidates))
     return ModelSource(api_field, arn, prop)
@@ -160,7 +170,8 @@ def job_name_problem(name: str) -> tuple[str, str] | None:
     )
     allowed = f"1-{most} characters: letters, numbers, spaces and {punctuation}"
     if bad:
-        cleaned = "".join("-" if ch in bad else ch for ch in name)[:most] or "job"
+        # Pasted line breaks and tabs around the name are dropped, not turned into '-'.
+        cleaned = "".join("-" if ch in bad else ch for ch in name.strip())[:most] or "job"
         shown = " ".join(repr(ch) for ch in bad)
         return (
             f"{allowed}; these characters are not allowed: {shown}",
@@ -201,39 +212,6 @@ def check_job_name(problems: Problems, job_name: str | None) -> None:
         problems.add("job_name", job_name, allowed, fix)
 
 
-def check_tags(problems: Problems, tags: Mapping[str, str] | None) -> None:
-    """At most 50 tags (a quota), each key and value within the API's limits."""
-    if not tags:
-        return
-    if len(tags) > job_limits.MAX_TAGS:
-        problems.add(
-            "tags",
-            f"{len(tags)} tags",
-            f"at most {job_limits.MAX_TAGS} tags per job",
-            "drop some tags",
-        )
-    key_limits, value_limits = job_limits.tag_key_limits(), job_limits.tag_value_limits()
-    for key, value in tags.items():
-        if is_unresolved(key) or is_unresolved(value):
-            continue
-        key_min, key_max = key_limits.get("min", 0), key_limits.get("max", len(key))
-        if not key_min <= len(key) <= key_max or key.lower().startswith("aws:"):
-            problems.add(
-                "tags",
-                key,
-                f"keys of {key_min}-{key_max} characters, not starting with aws:",
-                "rename the tag key",
-            )
-        value_max = value_limits.get("max", len(value))
-        if len(value) > value_max:
-            problems.add(
-                "tags",
-                f"{key}={value[:20]}...",
-                f"values of at most {value_max} characters",
-                "shorten the value",
-            )
-
-
 def check_input_format(problems: Problems, input_format: str | None) -> None:
     """An ``InputFormat`` value, or None."""
     formats = [f.value for f in InputFormat]
@@ -255,6 +233,15 @@ def check_document_reader(
     """A document reader only for model-backed jobs, only with ONE_DOC_PER_FILE, and
     with options that go together."""
     if document_reader is None:
+        return
+    if not isinstance(document_reader, DocumentReader):
+        problems.add(
+            "document_reader",
+            document_reader,
+            "a DocumentReader",
+            "pass document_reader=DocumentReader(read_action=DocumentReadAction."
+            "TEXTRACT_DETECT_DOCUMENT_TEXT)",
+        )
         return
     if not job_type.model_fields:
         problems.add(
@@ -321,6 +308,56 @@ def check_same_region(problems: Problems, model_source: ModelSource, scope: Cons
         )
 
 
+#: The account of an IAM role ARN.
+_ROLE_ACCOUNT = re.compile(r"^arn:[^:]+:iam::(\d{12}):role/")
+
+
+def check_role_account(problems: Problems, role: object, scope: Construct) -> None:
+    """A role of the stack's account: the job handler passes the role to Comprehend, and
+    iam:PassRole passes only roles of the caller's own account."""
+    try:
+        arn = role.role_arn  # type: ignore[attr-defined]
+    except Exception:  # not a role: check_parts reports it
+        return
+    account = Stack.of(scope).account
+    match = _ROLE_ACCOUNT.match(arn) if isinstance(arn, str) else None
+    if match is None or Token.is_unresolved(account) or match.group(1) == account:
+        return
+    problems.add(
+        "role",
+        arn,
+        f"a role of account {account}, the stack's; this one is of account "
+        f"{match.group(1)} (iam:PassRole passes only roles of the caller's own account)",
+        f"use a role of account {account} (DataAccessRole(...) makes one), or deploy the "
+        f"stack to account {match.group(1)}",
+    )
+
+
+#: The account of a Comprehend ARN.
+_ARN_ACCOUNT = re.compile(r"^arn:[^:]+:comprehend:[^:]*:(\d{12}):")
+
+
+def check_same_account(problems: Problems, model_source: ModelSource, scope: Construct) -> None:
+    """A model of the stack's account: Start*Job runs only a model of the caller's account;
+    another account's model is shared by importing it (ImportModel makes a copy here).
+    Unknown until deploy in an account-agnostic stack, which is not checked."""
+    arn = model_source.arn
+    account = Stack.of(scope).account
+    match = _ARN_ACCOUNT.match(arn) if isinstance(arn, str) else None
+    if match is None or Token.is_unresolved(account) or match.group(1) == account:
+        return
+    kind = arn.split(":", 5)[5].split("/", 1)[0]
+    problems.add(
+        model_source.prop,
+        arn,
+        f"a model of the stack's account ({account}); this one is of account "
+        f"{match.group(1)} (a job runs only a model of its own account)",
+        f"import it into {account} first (aws comprehend import-model --source-model-arn "
+        f"{arn}, after its owner allows that in the model's resource policy), then use the "
+        f"imported model's ARN, arn:aws:comprehend:REGION:{account}:{kind}/NAME",
+    )
+
+
 def model_region_warning(model_source: ModelSource | None, scope: Construct) -> str | None:
     """The synth warning for an env-agnostic stack's job on a model of one Region (the
     stack works only when deployed there), or None."""
@@ -383,6 +420,7 @@ def check_job_props(
     check_language(problems, job_type, language_code)
     if model_source is not None:
         check_same_region(problems, model_source, scope)
+        check_same_account(problems, model_source, scope)
     return CheckedJobProps(
         job_type=job_type,
         in_vpc=in_vpc,
@@ -433,6 +471,7 @@ def check_job(
 
     The defaults are the job constructs' (``JobProps``)."""
     check_parts(problems, storage=storage, role=role, encryption=encryption, network=network)
+    check_role_account(problems, role, scope)
     checked = check_job_props(
         problems,
         job_type=job_type,
@@ -479,6 +518,26 @@ def check_number_of_topics(problems: Problems, number_of_topics: int | None) -> 
 
 def check_target_event_types(problems: Problems, target_event_types: Sequence[str] | None) -> None:
     """At least one event type, each an EventTypeString (tokens are not checked)."""
+    if isinstance(target_event_types, str) and not is_unresolved(target_event_types):
+        # A string would be checked letter by letter: one problem, with the list meant.
+        meant = [t.strip() for t in target_event_types.split(",") if t.strip()]
+        problems.add(
+            "target_event_types",
+            target_event_types,
+            "a list of event types, not a string",
+            f"use target_event_types={meant!r}",
+        )
+        return
+    if target_event_types is not None and not isinstance(
+        target_event_types, list | tuple | set | frozenset
+    ):
+        problems.add(
+            "target_event_types",
+            target_event_types,
+            "a list of event types",
+            'pass e.g. target_event_types=["BANKRUPTCY"]',
+        )
+        return
     if not target_event_types or len(target_event_types) < job_limits.event_types_limits().get(
         "min", 1
     ):

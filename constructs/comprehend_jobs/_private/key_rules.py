@@ -260,16 +260,20 @@ def _resolve_any(
             if volume and ("alias/" in value)
             else "copy the key ID or ARN from the KMS console"
         )
+        if value != value.strip() and _ref_for_string(stack, value.strip(), volume=volume):
+            fix = f"use {prop}={value.strip()!r} (pasted spaces or line breaks go verbatim)"
         problems.add(prop, value, f"{forms}; a token must resolve to {TOKEN_KEY_FORM}", fix)
     return ref
 
 
 def _ref_for_string(stack: Stack, value: str, *, volume: bool) -> KeyReference | None:
+    # fullmatch: "$" alone would match before a pasted final newline, which then went
+    # verbatim into the request and the IAM policy.
     partition, region, account = stack.partition, stack.region, stack.account
-    if _KEY_ID_RE.match(value):
+    if _KEY_ID_RE.fullmatch(value):
         arn = f"arn:{partition}:kms:{region}:{account}:key/{value}"
         return _reference_class()(value, arn, None, account, region, partition, None, False)
-    m = _KEY_ARN_RE.match(value)
+    m = _KEY_ARN_RE.fullmatch(value)
     if m:
         return _reference_class()(
             value,
@@ -283,9 +287,9 @@ def _ref_for_string(stack: Stack, value: str, *, volume: bool) -> KeyReference |
         )
     if volume:
         return None
-    if _ALIAS_NAME_RE.match(value) and not value.startswith("alias/aws/"):
+    if _ALIAS_NAME_RE.fullmatch(value) and not value.startswith("alias/aws/"):
         return _reference_class()(value, None, value, account, region, partition, None, False)
-    m = _ALIAS_ARN_RE.match(value)
+    m = _ALIAS_ARN_RE.fullmatch(value)
     if m and not m["alias"].startswith("alias/aws/"):
         return _reference_class()(
             value,

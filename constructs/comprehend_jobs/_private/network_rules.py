@@ -8,6 +8,7 @@ Each rule records its problems; ``JobNetwork`` runs them all before it creates a
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from aws_cdk import RemovalPolicy, Token
 from aws_cdk import aws_ec2 as ec2
@@ -231,8 +232,11 @@ def check_created_vpc(
                 "the subnets and security group this construct makes)",
                 f"pass existing_vpc too, or drop {other_prop}",
             )
-    if cidr is not None and not Token.is_unresolved(cidr):
+    # Only a string can be a token (jsii cannot even look at other objects).
+    if cidr is not None and not (isinstance(cidr, str) and Token.is_unresolved(cidr)):
         try:
+            if not isinstance(cidr, str):
+                raise ValueError("not a string")
             network = ipaddress.IPv4Network(cidr, strict=True)
             if not 16 <= network.prefixlen <= 24:
                 raise ValueError("size")
@@ -244,7 +248,9 @@ def check_created_vpc(
                 "between the AZs), e.g. '10.0.0.0/16'",
                 "pass a network address such as '10.20.0.0/16'",
             )
-    if max_azs is not None and not 1 <= max_azs <= MAX_SUBNETS:
+    if max_azs is not None and (
+        not isinstance(max_azs, int) or isinstance(max_azs, bool) or not 1 <= max_azs <= MAX_SUBNETS
+    ):
         problems.add("max_azs", max_azs, f"1 to {MAX_SUBNETS}", "use 2 (the default) or 3")
 
 
@@ -282,10 +288,11 @@ def check_security_groups(
 def check_s3_prefix_list_id(problems: Problems, value: str | None) -> None:
     """Record a problem unless ``s3_prefix_list_id`` is None, a token or a managed prefix
     list ID (``pl-`` and letters or digits)."""
-    if (
-        value is not None
-        and not Token.is_unresolved(value)
-        and not (value.startswith("pl-") and value[3:].isalnum())
+    if value is not None and (
+        not isinstance(value, str)
+        or (
+            not Token.is_unresolved(value) and not (value.startswith("pl-") and value[3:].isalnum())
+        )
     ):
         problems.add(
             "s3_prefix_list_id",
@@ -296,31 +303,87 @@ def check_s3_prefix_list_id(problems: Problems, value: str | None) -> None:
         )
 
 
+#: EC2's ID forms (8 or 17 hex digits after the kind): the API's pattern, [-0-9a-zA-Z]+,
+#: takes a group name or a VPC ID too, and the job then fails at start.
+_EC2_ID = {
+    "Subnets": ("subnet", re.compile(r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})")),
+    "SecurityGroupIds": ("sg", re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})")),
+}
+#: The kind of an EC2 ID by its prefix, to say what was given instead.
+_EC2_KINDS = {"subnet": "subnet ID", "sg": "security group ID", "vpc": "VPC ID"}
+
+
 def check_id_list(problems: Problems, prop: str, ids: object, member: str) -> None:
     """Record a problem unless ``ids`` is a list of IDs ``VpcConfig.<member>`` accepts
-    (its length limits and ID pattern, read from botocore's model)."""
+    (its length limits and ID pattern, read from botocore's model) of the right kind
+    (``subnet-...`` or ``sg-...``), without whitespace or duplicates. The fix offered is
+    the list cleaned, when cleaning leaves a valid one."""
     list_shape = api_model.member_shape("VpcConfig", member)
     item_shape = api_model.list_member_shape(list_shape)
     limits = api_model.shape_metadata(list_shape)
     low, high = limits.get("min", 1), limits.get("max")
-    if isinstance(ids, str) or not isinstance(ids, list | tuple):
+    kind, form = _EC2_ID[member]
+    wanted = _EC2_KINDS[kind]
+    if isinstance(ids, str):
+        # A string would be iterated letter by letter: say it once, with the list meant.
+        items = [part.strip() for part in ids.split(",") if part.strip()]
+        problems.add(
+            prop, ids, f"a list of {low}-{high} IDs, not a string", f"use {prop}={items!r}"
+        )
+        return
+    if not isinstance(ids, list | tuple):
         problems.add(prop, ids, f"a list of {low}-{high} IDs", f"pass e.g. {prop}=[...]")
         return
     if not low <= len(ids) <= (high or len(ids)):
         problems.add(
             prop, list(ids), f"{low}-{high} IDs (Comprehend VpcConfig)", f"pass {low} to {high} IDs"
         )
+    literal = [i for i in ids if isinstance(i, str) and not Token.is_unresolved(i)]
+    cleaned = list(dict.fromkeys(i.strip() for i in literal))
+    if len(literal) == len(ids) and all(form.fullmatch(i) for i in cleaned):
+        if cleaned != list(ids):
+            problems.add(
+                prop,
+                list(ids),
+                f"{wanted}s without spaces, line breaks or duplicates (pasted whitespace "
+                "goes verbatim into the job's VpcConfig)",
+                f"use {prop}={cleaned!r}",
+            )
+        return
+    pattern = api_model.shape_metadata(item_shape).get("pattern")
     for value in ids:
-        if not isinstance(value, str) or (
-            not Token.is_unresolved(value) and not api_model.matches_shape(item_shape, value)
-        ):
-            pattern = api_model.shape_metadata(item_shape).get("pattern")
+        if isinstance(value, str) and Token.is_unresolved(value):
+            continue
+        if not isinstance(value, str) or not api_model.matches_shape(item_shape, value.strip()):
             problems.add(
                 prop,
                 value,
-                f"IDs matching {pattern} (at most 32 characters)",
+                f"{wanted}s matching {pattern} (at most 32 characters)",
                 "copy the IDs from the VPC console",
             )
+            continue
+        if form.fullmatch(value.strip()):
+            continue
+        given = _EC2_KINDS.get(value.strip().split("-", 1)[0])
+        if given and given != wanted:
+            other = "security_group_ids" if kind == "subnet" else "subnet_ids"
+            fix = f"move {value!r} to {other}= and give {wanted}s here"
+            if given == "VPC ID":
+                fix = f"give the {wanted}s of that VPC (aws ec2 describe-subnets)"
+        else:
+            given = "group name" if kind == "sg" else "name, not an EC2 ID"
+            fix = (
+                f"look the ID up: aws ec2 describe-security-groups --filters "
+                f"Name=group-name,Values={value.strip()}"
+                if kind == "sg"
+                else "copy the subnet IDs (subnet-...) from the VPC console"
+            )
+        problems.add(
+            prop,
+            value,
+            f"{wanted}s ({kind}- and 8 or 17 hex digits); this is a {given}",
+            fix,
+        )
 
 
 def check_endpoint_without_vpc(problems: Problems, s3_gateway_endpoint: bool | None) -> None:
@@ -333,4 +396,53 @@ def check_endpoint_without_vpc(problems: Problems, s3_gateway_endpoint: bool | N
             "True adds an S3 gateway endpoint to the jobs' VPC, and only subnets were given",
             "build the JobNetwork from existing_vpc (with its subnets' route table IDs), "
             "or omit s3_gateway_endpoint",
+        )
+
+
+def _vpc_of(resource: object) -> str | None:
+    """The VPC ID (often a token) of a subnet or security group defined in this app, from
+    its CloudFormation resource; None for an imported one (its VPC is unknown at synth)."""
+    try:
+        child = resource.node.default_child  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    vpc_id = getattr(child, "vpc_id", None) if child is not None else None
+    return vpc_id if isinstance(vpc_id, str) else None
+
+
+def check_same_vpc(
+    problems: Problems,
+    existing_vpc: object,
+    subnets: list[ec2.ISubnet] | None,
+    security_groups: object,
+) -> None:
+    """Subnets and security groups of one VPC: a job's VpcConfig with a group of another
+    VPC fails at start. Checked where the app defines them (a same-app ``ec2.Vpc``,
+    ``ec2.SecurityGroup``, ``ec2.Subnet``); imported ones are not known at synth."""
+    vpc_id = getattr(existing_vpc, "vpc_id", None) if is_vpc(existing_vpc) else None
+    groups = list(security_groups) if isinstance(security_groups, list | tuple) else []
+    group_vpcs = {id(g): _vpc_of(g) for g in groups if is_security_group(g)}
+    subnet_vpcs = {id(s): _vpc_of(s) for s in subnets or []}
+    known = [v for v in (*subnet_vpcs.values(), *group_vpcs.values()) if v is not None]
+    target = vpc_id or (known[0] if known else None)
+    if target is None:
+        return
+    strangers = [s for s in subnets or [] if subnet_vpcs[id(s)] not in (None, target)]
+    if strangers:
+        problems.add(
+            "subnet_selection",
+            strangers,
+            "subnets of the VPC the job runs in (existing_vpc); these are of another VPC",
+            "select subnets of existing_vpc (e.g. ec2.SubnetSelection(subnet_type="
+            "ec2.SubnetType.PRIVATE_ISOLATED)), or pass the other VPC as existing_vpc",
+        )
+    others = [g for g in groups if group_vpcs.get(id(g)) not in (None, target)]
+    if others:
+        problems.add(
+            "security_groups",
+            others,
+            "a security group of the VPC the job's subnets are in; these are of another "
+            "VPC (the job fails to start)",
+            "create the groups in that VPC (ec2.SecurityGroup(scope, id, vpc=existing_vpc)), "
+            "or omit security_groups to get one created",
         )

@@ -7,6 +7,8 @@ on) and ``ComprehendAnalysis`` (the prefixes of its S3 URIs).
 
 from __future__ import annotations
 
+import re
+
 from aws_cdk import Token
 
 from comprehend_jobs._private.validation import Problems
@@ -52,6 +54,28 @@ def prefix_problem(value: object) -> str | None:
     return None
 
 
+#: The last path segment of a file: a name, a '.', an extension ('claims/doc-1.txt').
+_FILE_NAME = re.compile(r"(?:^|/)[^/]*[^/.]\.[A-Za-z0-9]{1,16}$")
+#: What an input location may also be (the API's S3Uri "can point to a single input file").
+OBJECT_KEY_ALLOWED = (
+    "or the key of one input object, its file name with an extension ('claims/doc-1.txt')"
+)
+
+
+def is_object_key(value: object) -> bool:
+    """True for the key of one object, as an input location may be (InputDataConfig's
+    S3Uri names a prefix or a single file): a file name with an extension that would be
+    a valid prefix with a '/' after it. A key without an extension stays a (mistyped)
+    prefix: Comprehend reads every object that starts with it, and a grant on exactly that
+    key would refuse the job all of them."""
+    return (
+        isinstance(value, str)
+        and not Token.is_unresolved(value)
+        and _FILE_NAME.search(value) is not None
+        and prefix_problem(value + "/") is None
+    )
+
+
 def check_prefix(problems: Problems, prop: str, value: object, default: str) -> None:
     """Record a problem with ``prop`` unless ``value`` is a valid prefix; the fix names a
     valid one (``default`` when nothing of ``value`` is usable)."""
@@ -72,6 +96,10 @@ def suggest_prefix(value: object, default: str = DEFAULT_INPUT_PREFIX) -> str:
         return default
     if value.lower().startswith("s3://"):
         value = value[5:].partition("/")[2]
+    # A glob ("docs/*.txt") names files in a folder: the folder is the prefix meant.
+    glob = min((i for i in (value.find("*"), value.find("?")) if i >= 0), default=-1)
+    if glob >= 0:
+        value = value[: value.rfind("/", 0, glob) + 1]
     cleaned = "".join(c for c in value if c not in "*?$\\" and 0x20 <= ord(c) != 0x7F)
     segments = [seg for seg in cleaned.split("/") if seg not in ("", ".", "..")]
     suggestion = "".join(f"{seg}/" for seg in segments)

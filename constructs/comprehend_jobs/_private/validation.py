@@ -16,7 +16,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, Protocol
 
-from aws_cdk import Token
+from aws_cdk import RemovalPolicy, Token
 from constructs import Construct
 
 from comprehend_jobs.errors import PropValidationError
@@ -152,6 +152,38 @@ class Problems:
         some = len(missing) < len(_missing_members(object(), interface))
         lacks = f" (this object lacks {', '.join(missing)})" if some else ""
         self.add(prop, value, f"an {interface.__name__}{lacks}", fix)
+        return False
+
+    def check_type(
+        self, prop: str, value: Any, types: type | tuple[type, ...], allowed: str, fix: str
+    ) -> bool:
+        """Record a problem unless ``value`` is None (the default) or of ``types``; True
+        when it is. Checked before the value reaches aws-cdk-lib, whose own type check
+        raises a bare ``TypeError`` naming its parameter, not the prop."""
+        if value is None or isinstance(value, types):
+            return True
+        self.add(prop, value, allowed, fix)
+        return False
+
+    def check_removal_policy(self, value: Any, prop: str = "removal_policy") -> bool:
+        """Record a problem unless ``value`` is None or a ``RemovalPolicy``."""
+        return self.check_type(
+            prop,
+            value,
+            RemovalPolicy,
+            "a RemovalPolicy member, or None (RETAIN)",
+            f"pass {prop}=RemovalPolicy.RETAIN or {prop}=RemovalPolicy.DESTROY",
+        )
+
+    def check_key_object(self, prop: str, value: Any) -> bool:
+        """Record a problem unless ``value`` is None or a ``kms.IKey``."""
+        if value is None or (
+            hasattr(value, "key_arn") and hasattr(value, "add_to_resource_policy")
+        ):
+            return True
+        self.add(
+            prop, value, "a kms.IKey", f"pass {prop}=kms.Key(...) or kms.Key.from_key_arn(...)"
+        )
         return False
 
     @property

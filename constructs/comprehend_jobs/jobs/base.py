@@ -97,7 +97,8 @@ class AnalysisJob(Construct):
     :param job_name: the job's name, unique in the account and Region (1-256 characters:
         letters, numbers, spaces and ``_.:/=+-%@``). Default: None (derived by the handler
         from the stack name and the resource's logical ID, with a suffix unique per start).
-    :param tags: tags for the job (at most 50). Default: None (no tags).
+    :param tags: tags for the job (at most 49: the library tags each job with its key).
+        Default: None (no tags).
     :param stop_on_delete: stop the job when the resource is deleted, if it is still
         running and the type can be stopped. A bool (a string such as ``"no"`` is a prop
         error). Default: True.

@@ -107,6 +107,10 @@ class PiiMode(StrEnum):
     ONLY_REDACTION = "ONLY_REDACTION"
 
 
+#: The collections ``entity_types`` may be (a str is one, but a wrong one).
+_LISTS = (list, tuple, set, frozenset)
+
+
 class PiiRedaction:
     """How a PII job redacts (``RedactionConfig``).
 
@@ -131,7 +135,24 @@ class PiiRedaction:
     def check(self, problems: Problems) -> None:
         """Record every problem with this configuration."""
         allowed_types = api_model.enum_values("PiiEntityType")
-        for entity_type in self.entity_types or []:
+        if isinstance(self.entity_types, str):
+            # A string would be checked letter by letter: one problem, with the list meant.
+            meant = [t.strip() for t in self.entity_types.split(",") if t.strip()]
+            problems.add(
+                "redaction.entity_types",
+                self.entity_types,
+                "a list of PII entity types, not a string",
+                f"use entity_types={meant!r}",
+            )
+        elif self.entity_types is not None and not isinstance(self.entity_types, _LISTS):
+            problems.add(
+                "redaction.entity_types",
+                self.entity_types,
+                "a list of PII entity types, or None (all of them)",
+                "pass e.g. entity_types=['SSN']",
+            )
+        listed = self.entity_types if isinstance(self.entity_types, _LISTS) else []
+        for entity_type in listed:
             if entity_type not in allowed_types:
                 problems.add(
                     "redaction.entity_types",
@@ -162,8 +183,8 @@ class PiiRedaction:
     def to_request(self) -> dict[str, Any]:
         """The ``RedactionConfig`` structure."""
         config: dict[str, Any] = {}
-        if self.entity_types is not None:
-            config["PiiEntityTypes"] = sorted(set(self.entity_types))
+        if isinstance(self.entity_types, _LISTS):
+            config["PiiEntityTypes"] = sorted(set(self.entity_types), key=str)
         if self.mask_mode is not None:
             config["MaskMode"] = self.mask_mode
         if self.mask_character is not None:
@@ -208,7 +229,14 @@ class PiiEntitiesDetectionJob(AnalysisJob):
                 has_redaction=redaction is not None,
             )
             fields: dict[str, Any] = {"Mode": mode_value}
-            if redaction is not None:
+            if redaction is not None and not isinstance(redaction, PiiRedaction):
+                problems.add(
+                    "redaction",
+                    redaction,
+                    "a PiiRedaction",
+                    "pass redaction=PiiRedaction(entity_types=[...])",
+                )
+            elif redaction is not None:
                 redaction.check(problems)
                 fields["RedactionConfig"] = redaction.to_request()
             checked = job_rules.check_job(
@@ -299,7 +327,12 @@ class EventsDetectionJob(AnalysisJob):
                 job_type=self.job_type,
                 scope=scope,
                 language_code=language_code,
-                type_fields={"TargetEventTypes": sorted(set(target_event_types or []))},
+                # Only a list is sent (anything else is a problem already recorded).
+                type_fields={
+                    "TargetEventTypes": sorted(set(target_event_types), key=str)
+                    if isinstance(target_event_types, _LISTS)
+                    else []
+                },
                 **props,
             )
         with checked_job.hand_over(checked):
