@@ -23,10 +23,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from update_safety.schemas import create_only_pointers, values_at
-
 from comprehend_jobs._lambda import request_builder
 from comprehend_jobs.job_types import RESOURCE_TYPE as JOB_TYPE
+from update_safety.schemas import create_only_pointers, values_at
 
 Template = Mapping[str, Any]
 #: Whether an update of a job's properties (old, new) starts a new job.
