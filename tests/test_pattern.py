@@ -607,13 +607,13 @@ def test_a_flywheel_starts_the_job_its_model_type_names(
 
 def test_the_flywheel_model_types_are_the_apis() -> None:
     from comprehend_jobs._private import api_model
-    from comprehend_jobs.pattern import _FLYWHEEL_JOB_TYPES
+    from comprehend_jobs._private.analysis_rules import FLYWHEEL_JOB_TYPES
 
-    assert sorted(_FLYWHEEL_JOB_TYPES) == sorted(api_model.enum_values("ModelType"))
+    assert sorted(FLYWHEEL_JOB_TYPES) == sorted(api_model.enum_values("ModelType"))
     # ... and the prop's type says the same to a type checker.
     hint = get_type_hints(ComprehendAnalysis.__init__)["flywheel_model_type"]
     (literal, _none) = get_args(hint)
-    assert sorted(get_args(literal)) == sorted(_FLYWHEEL_JOB_TYPES)
+    assert sorted(get_args(literal)) == sorted(FLYWHEEL_JOB_TYPES)
 
 
 @pytest.mark.parametrize(
