@@ -30,12 +30,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Fn, RemovalPolicy, Stack, Token
+from aws_cdk import Fn, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct, DependencyGroup, IDependable
 
+from comprehend_jobs._private import storage_rules
 from comprehend_jobs._private.input_documents import (
     check_documents,
     sources_of,
@@ -43,14 +44,11 @@ from comprehend_jobs._private.input_documents import (
 )
 from comprehend_jobs._private.key_rules import (
     key_reference,
-    resolve_key,
     warn_if_string_parameter,
 )
 from comprehend_jobs._private.prefix_rules import (
     DEFAULT_INPUT_PREFIX,
     DEFAULT_OUTPUT_PREFIX,
-    check_prefix,
-    is_object_key,
 )
 from comprehend_jobs._private.s3_uris import S3Location, parse_s3_uri
 from comprehend_jobs._private.validation import Problems, construct_label
@@ -62,10 +60,6 @@ from comprehend_jobs.interfaces import IJobEncryption
 __all__ = [
     "JobStorage",
 ]
-
-
-def _is_bucket(value: object) -> bool:
-    return hasattr(value, "bucket_arn") and hasattr(value, "bucket_name")
 
 
 #: The aws-cdk-lib feature flag that makes access-log delivery use a bucket policy.
@@ -133,115 +127,23 @@ class JobStorage(Construct):
     ) -> None:
         stack = Stack.of(scope)
         problems = Problems(lambda: construct_label("JobStorage", scope, construct_id))
-        if input_documents is not None:
-            check_documents(problems, "input_documents", input_documents)
-        if not problems.check_bool("auto_delete_objects", auto_delete_objects):
-            auto_delete_objects = False
-        input_key_ref: KeyReference | None = None
-        if input_bucket_key is not None:
-            if existing_input_bucket is None:
-                problems.add(
-                    "input_bucket_key",
-                    input_bucket_key,
-                    "the key of a brought input bucket; the input bucket this construct "
-                    "creates is encrypted with a key it knows",
-                    "drop input_bucket_key, or pass existing_input_bucket too",
-                )
-            else:
-                input_key_ref = resolve_key(
-                    problems, stack, "input_bucket_key", input_bucket_key, aliases=True
-                )
-        if encryption is not None and not problems.check_interface(
-            "encryption",
-            encryption,
-            IJobEncryption,
-            "pass encryption=JobEncryption(...), or omit it for a key of the storage's own",
-        ):
-            encryption = None
-        for prop, bucket in (
-            ("existing_input_bucket", existing_input_bucket),
-            ("existing_output_bucket", existing_output_bucket),
-            ("existing_access_log_bucket", existing_access_log_bucket),
-        ):
-            if bucket is None:
-                continue
-            if not _is_bucket(bucket):
-                problems.add(prop, bucket, "an s3.IBucket", "pass s3.Bucket.from_bucket_name(...)")
-                continue
-            region = bucket.env.region
-            if (
-                prop != "existing_access_log_bucket"
-                and not Token.is_unresolved(region)
-                and not Token.is_unresolved(stack.region)
-                and region != stack.region
-            ):
-                problems.add(
-                    prop,
-                    f"{bucket.bucket_name} in {region}",
-                    f"a bucket in the stack's Region {stack.region} (Comprehend reads and "
-                    "writes only same-Region buckets)",
-                    f"use a bucket in {stack.region}, or deploy the stack to {region}",
-                )
-        for prop, prefix, fallback in (
-            ("input_prefix", input_prefix, DEFAULT_INPUT_PREFIX),
-            ("output_prefix", output_prefix, DEFAULT_OUTPUT_PREFIX),
-        ):
-            # The input may be one object (the API's S3Uri "can point to a single file").
-            if prop != "input_prefix" or not is_object_key(prefix):
-                check_prefix(problems, prop, prefix, fallback)
-        creates_any = existing_input_bucket is None or existing_output_bucket is None
-        if not creates_any:
-            for prop, value, default in (
-                ("existing_access_log_bucket", existing_access_log_bucket, None),
-                ("removal_policy", removal_policy, None),
-                ("auto_delete_objects", auto_delete_objects, False),
-            ):
-                if value != default:
-                    problems.add(
-                        prop,
-                        value,
-                        f"{prop} applies only to buckets this construct creates, and it "
-                        "creates none when both existing buckets are given",
-                        f"drop {prop}",
-                    )
-        elif auto_delete_objects and removal_policy != RemovalPolicy.DESTROY:
-            problems.add(
-                "auto_delete_objects",
-                auto_delete_objects,
-                "auto_delete_objects=True needs removal_policy=RemovalPolicy.DESTROY",
-                "pass removal_policy=RemovalPolicy.DESTROY too, or drop auto_delete_objects",
-            )
-        problems.check_removal_policy(removal_policy)
-        # Two buckets are compared only when both are buckets (the loop above names others).
-        same_bucket = (
-            existing_input_bucket is not None
-            and _is_bucket(existing_input_bucket)
-            and (
-                existing_input_bucket is existing_output_bucket
-                or (
-                    existing_output_bucket is not None
-                    and _is_bucket(existing_output_bucket)
-                    and not Token.is_unresolved(existing_input_bucket.bucket_name)
-                    and existing_input_bucket.bucket_name == existing_output_bucket.bucket_name
-                )
-            )
+        checked = storage_rules.check_storage(
+            problems,
+            stack,
+            encryption=encryption,
+            existing_input_bucket=existing_input_bucket,
+            existing_output_bucket=existing_output_bucket,
+            input_prefix=input_prefix,
+            output_prefix=output_prefix,
+            existing_access_log_bucket=existing_access_log_bucket,
+            removal_policy=removal_policy,
+            auto_delete_objects=auto_delete_objects,
+            input_bucket_key=input_bucket_key,
+            input_documents=input_documents,
         )
-        if (
-            same_bucket
-            and isinstance(input_prefix, str)
-            and isinstance(output_prefix, str)
-            and not Token.is_unresolved(input_prefix)
-            and not Token.is_unresolved(output_prefix)
-            and (input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix))
-        ):
-            problems.add(
-                "output_prefix",
-                output_prefix,
-                f"a prefix that does not overlap input_prefix={input_prefix!r} in the same "
-                "bucket (the job would read its own output)",
-                "use separate prefixes such as 'input/' and 'output/'",
-            )
         problems.raise_if_any()
+        encryption, input_key_ref = checked.encryption, checked.input_bucket_key
+        auto_delete_objects, creates_any = checked.auto_delete_objects, checked.creates_any
 
         super().__init__(scope, construct_id)
         # Server access logs are delivered through a bucket policy, never the legacy
