@@ -167,7 +167,10 @@ def test_cdk_nag_is_loaded_only_by_the_packs() -> None:
         "from comprehend_jobs.compliance import acknowledge\n"
         "assert 'cdk_nag' not in sys.modules, 'imported cdk_nag'\n"
         "from comprehend_jobs.compliance import add_compliance_checks\n"
-        "assert 'cdk_nag' in sys.modules and callable(add_compliance_checks)\n"
+        "import aws_cdk\n"
+        "assert 'cdk_nag' not in sys.modules, 'importing add_compliance_checks loaded cdk_nag'\n"
+        "add_compliance_checks(aws_cdk.App())\n"
+        "assert 'cdk_nag' in sys.modules, 'running the packs did not load cdk_nag'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
