@@ -195,15 +195,18 @@ def test_removal_policy_reaches_the_buckets(switched_off: dict[str, Any]) -> Non
         assert bucket["DeletionPolicy"] == "Delete"
 
 
-def test_without_a_vpc_the_log_key_is_removed_with_the_stack(
+def test_without_a_vpc_the_log_key_is_retained_all_the_same(
     switched_off: dict[str, Any],
 ) -> None:
-    # No flow logs: every log group the key encrypts is removed with the stack too.
+    # Issue 22.5/22.9: swapping the log key (log_key=) or leaving the VPC later must not
+    # delete the key while log groups keep events under it. The log groups themselves
+    # (no flow logs here) are deleted with the stack, their events with them.
     template = switched_off["template"]
     key = template["Resources"][
         _logical_id(template, "AWS::KMS::Key", "ComprehendJobsHandlerLogKey")
     ]
-    assert key["DeletionPolicy"] == "Delete"
+    assert key["DeletionPolicy"] == "Retain"
+    assert key["UpdateReplacePolicy"] == "Retain"
     groups = _resources(template, "AWS::Logs::LogGroup").values()
     assert groups and all(g["DeletionPolicy"] == "Delete" for g in groups)
 

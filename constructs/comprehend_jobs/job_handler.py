@@ -90,10 +90,11 @@ class _ConcurrentJobsWarning:
 class JobHandler(Construct):
     """The custom-resource handler of every job in one stack; use ``JobHandler.of(scope)``.
 
-    By default it makes a KMS key of its own (``LogKey``, rotation on, removed with the
-    stack unless ``retain_log_key`` is called) for its log groups and the functions'
-    environments. To bring your own key instead, call ``JobHandler.use_log_key(scope,
-    key)`` (or pass ``log_key=`` to ``ComprehendAnalysis``) before the stack's first job.
+    By default it makes a KMS key of its own (``LogKey``, rotation on, retained when it
+    leaves the stack or the stack is deleted: see ``retain_log_key``) for its log groups
+    and the functions' environments. To bring your own key instead, call
+    ``JobHandler.use_log_key(scope, key)`` (or pass ``log_key=`` to ``ComprehendAnalysis``)
+    before the stack's first job.
 
     Its role, caller policy and ``on_event`` function are made with the first job (or the
     first read of ``role``, ``policy``, ``policies`` or ``on_event_function``): a stack that
@@ -195,12 +196,16 @@ class JobHandler(Construct):
         #: The key the handler made, or None when one was brought.
         self.own_log_key: kms.Key | None = None
         if log_key is None:
+            # Retained whatever the network: CloudWatch Logs keeps each event under the
+            # key it was written with, so the log groups (which stay in the stack when the
+            # log key is swapped, or are retained, like the pattern's flow logs) hold
+            # events only this key decrypts. A deleted key would make them unreadable.
             self.own_log_key = kms.Key(
                 self,
                 "LogKey",
                 description="Encrypts the Comprehend job handler's CloudWatch Logs",
                 enable_key_rotation=True,
-                removal_policy=RemovalPolicy.DESTROY,
+                removal_policy=RemovalPolicy.RETAIN,
             )
             self.own_log_key.add_to_resource_policy(log_key_statement(stack))
         else:
@@ -301,11 +306,16 @@ class JobHandler(Construct):
         return self._on_event_function
 
     def retain_log_key(self) -> None:
-        """Keep the handler's own log key when the stack is deleted (RETAIN).
+        """Keep the handler's own log key when the stack is deleted (RETAIN): the key's
+        default already, so this changes nothing; kept for the code that calls it.
 
-        For a log group that outlives the stack and is encrypted with this key (the
-        pattern's VPC flow logs): a deleted key would leave those logs unreadable. A
-        brought key's removal policy is its owner's: nothing changes then.
+        The key is retained whatever the network: a key that ever encrypted a log event
+        that outlives it would leave that event unreadable. Swapping the key
+        (``log_key=``) removes it from the stack while the log groups stay with their
+        older events under it (kept for ``LOG_RETENTION``); the pattern's VPC flow logs
+        are retained with the stack. A retained key costs about USD 1 a month until its
+        deletion is scheduled. A brought key's removal policy is its owner's: nothing
+        changes then.
         """
         if self.own_log_key is not None:
             self.own_log_key.apply_removal_policy(RemovalPolicy.RETAIN)
@@ -349,6 +359,8 @@ class JobHandler(Construct):
     def log_group(self, id: str, *, scope: Construct | None = None) -> logs.LogGroup:
         """A log group encrypted with the log key, kept for LOG_RETENTION, made under
         ``scope`` (default: the handler) so every log group of the library is alike."""
+        # Deleted with the stack (deploy-time logs, of no use without it): its events go
+        # with it, so none outlives the (retained) key that encrypts them.
         return logs.LogGroup(
             scope or self,
             id,

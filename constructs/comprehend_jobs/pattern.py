@@ -248,13 +248,12 @@ class ComprehendAnalysis(Construct):
             self.network = network
         else:
             # Flow logs share the handler's log key: one key for all the stack's logs.
+            # The flow-log group is retained (JobNetwork's default) when the stack is
+            # deleted, and so is the handler's own key, with or without a VPC: leaving
+            # the VPC later must not make the key deletable while the retained flow logs
+            # stay under it (a brought key's removal policy is its owner's).
             handler = JobHandler.of(self)
             self.network = JobNetwork(self, "Network", flow_log_key=handler.log_key)
-            # The flow-log group is retained (JobNetwork's default) when the stack is
-            # deleted; were its key deleted with the stack, the logs kept would be
-            # unreadable. So the handler's own key is retained too (a brought key's
-            # removal policy is its owner's).
-            handler.retain_log_key()
         #: The role Comprehend assumes for the job.
         self.role: IDataAccessRole
         if role is None:
