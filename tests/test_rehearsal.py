@@ -26,6 +26,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from examples.stacks import EXAMPLES, stack_name, synthesized
 from nag_support import new_app
+from rehearsal.calls import CallLister
 from rehearsal.lint import PolicyUnderTest, lint, stale_suppressions
 from rehearsal.rehearse import (
     DENIED,
@@ -355,6 +356,22 @@ def test_documents_reach_a_brought_sse_kms_bucket() -> None:
     ]
     assert {o.family for o in key_calls} == {"upload", "comprehend"}
     assert all(o.verdict == "external" for o in key_calls), key_calls
+
+
+@pytest.mark.parametrize("name", ["RehearsalBroughtBucketUpload", "ExampleEntitiesOneLine"])
+def test_each_upload_names_its_buckets_key(name: str) -> None:
+    # Issue 22.1: the upload states the input bucket's key (SystemMetadata), so a new key
+    # updates the upload, which puts the documents again under it; the key the upload
+    # names is the one its role is granted (the rehearsal above allows those calls).
+    lister = CallLister(every_stack()[name].deployed, ASSUMED_BUCKET_KEYS.get(name))
+    puts = [c for c in lister.upload() if c.action == "s3:PutObject"]
+    assert puts
+    for put in puts:
+        dest = put.resource.split(":::", 1)[1].split("/", 1)[0]
+        assert put.context["s3:x-amz-server-side-encryption"] == "aws:kms"
+        assert put.context["s3:x-amz-server-side-encryption-aws-kms-key-id"] == (
+            lister.bucket_key(dest)
+        )
 
 
 def test_a_waiting_job_may_start_its_waiter() -> None:

@@ -567,6 +567,41 @@ def test_documents_go_into_a_brought_location_too() -> None:
     assert properties["DestinationBucketKeyPrefix"] == "claims/2026/"
 
 
+def test_the_upload_names_the_created_input_buckets_key() -> None:
+    # Issue 22.1: a new bucket key (the output key swapped, encryption switched) changes
+    # the upload's properties too, so the upload runs again and puts the documents under
+    # the new key; left to the bucket's default, they would stay under the old one.
+    stack = new_stack(env=TEST_ENV)
+    storage = JobStorage(stack, "Storage", input_documents=f"{SAMPLES}/classification")
+    assert storage.data_key is not None
+    key = stack.get_logical_id(storage.data_key.node.default_child)  # type: ignore[arg-type]
+    assert _upload(Template.from_stack(stack).to_json())["Properties"]["SystemMetadata"] == {
+        "sse": "aws:kms",
+        "sse-kms-key-id": {"Fn::GetAtt": [key, "Arn"]},
+    }
+
+
+def test_the_upload_names_a_brought_buckets_key_by_its_arn() -> None:
+    # An alias resolves in the caller's account, and an unknown key is the bucket
+    # owner's: both are left to the bucket's default encryption.
+    expected = {
+        INPUT_KEY_ARN: {"sse": "aws:kms", "sse-kms-key-id": INPUT_KEY_ARN},
+        "alias/data-lake": None,
+        None: None,
+    }
+    for key, metadata in expected.items():
+        stack = new_stack(env=TEST_ENV)
+        JobStorage(
+            stack,
+            "Storage",
+            existing_input_bucket=s3.Bucket.from_bucket_name(stack, "Lake", "example-data-lake"),
+            input_bucket_key=key,
+            input_documents=str(Path(SAMPLES) / "entity-recognition"),
+        )
+        properties = _upload(Template.from_stack(stack).to_json())["Properties"]
+        assert properties.get("SystemMetadata") == metadata, key
+
+
 def test_without_documents_there_is_no_upload_and_no_fingerprint() -> None:
     stack = new_stack(env=TEST_ENV)
     storage = JobStorage(stack, "Storage")

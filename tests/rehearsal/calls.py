@@ -28,7 +28,8 @@ from the template only *what* that code is pointed at (a function's environment,
 - ``upload``: aws-cdk-lib's BucketDeployment handler (``custom-resource-handlers/dist/
   aws-s3-deployment/bucket-deployment-handler/index.py``) on Create and Update: ``aws s3
   cp`` of each source zip from the asset bucket, then ``aws s3 sync`` into the destination
-  prefix (it lists the prefix and puts each file, through S3 with the bucket's default
+  prefix (it lists the prefix and puts each file, through S3 with the key its
+  ``SystemMetadata`` names (``--sse aws:kms --sse-kms-key-id``), else the bucket's default
   key when that is SSE-KMS: kms:GenerateDataKey, and kms:Decrypt for multipart uploads),
   deleting under the prefix only when ``Prune`` is on. Nothing on Delete while
   ``RetainOnDelete`` is on.
@@ -739,11 +740,18 @@ class CallLister:
                 external=brought,
             )
             obj = f"arn:{env.partition}:s3:::{dest}/{prefix}doc-1.txt"
+            # The handler passes SystemMetadata to the CLI as flags ('sse' -> --sse).
+            system = props.get("SystemMetadata") or {}
+            sse = {
+                f"s3:x-amz-server-side-encryption{suffix}": str(system[flag])
+                for flag, suffix in (("sse", ""), ("sse-kms-key-id", "-aws-kms-key-id"))
+                if flag in system
+            }
             yield as_role(
                 "s3:PutObject",
                 obj,
                 "aws s3 sync puts each new or changed file",
-                context=tls,
+                context={**tls, **sse},
                 resource_policy=dest_policy,
                 external=brought,
             )
@@ -756,10 +764,11 @@ class CallLister:
                     resource_policy=dest_policy,
                     external=brought,
                 )
-            dest_key = self.bucket_key(dest)
+            # A key named in the request is used instead of the bucket's default.
+            dest_key = system.get("sse-kms-key-id") or self.bucket_key(dest)
             if dest_key:
                 for action, why in (
-                    ("kms:GenerateDataKey", "S3 encrypts each file with the bucket's key"),
+                    ("kms:GenerateDataKey", "S3 encrypts each file with the upload's key"),
                     ("kms:Decrypt", "S3 completes a multipart upload (files over 8 MB)"),
                 ):
                     yield as_role(

@@ -102,10 +102,32 @@ def upload_documents(
         retain_on_delete=True,
         role=runner.role,
         log_group=runner.log_group,
+        **_encryption_of(bucket, bucket_key),
         **_OWN_FUNCTION,
     )
     runner.add(upload, bucket, bucket_key)
     return upload
+
+
+def _encryption_of(bucket: s3.IBucket, bucket_key: KeyReference | None) -> dict[str, Any]:
+    """The upload's encryption, stated as the bucket's key ARN when the bucket is SSE-KMS.
+
+    Left to the bucket's default, a new key (the output key swapped, encryption switched)
+    would change the bucket in place but not the upload, which then never runs again: the
+    documents would stay under the old key, which the new job's role may no longer use.
+    Stated, the key is one of the upload's properties, so a new key updates the upload,
+    and BucketDeployment's handler puts every document again (``aws s3 sync`` of files
+    just extracted, so newer than the objects) with ``--sse aws:kms --sse-kms-key-id``.
+    A brought key known only by its alias is left to the bucket's default: S3 resolves
+    an alias in the caller's account, not necessarily the bucket owner's."""
+    key = bucket.encryption_key
+    key_arn = key.key_arn if key is not None else bucket_key.key_arn if bucket_key else None
+    if key_arn is None:
+        return {}
+    return {
+        "server_side_encryption": s3deploy.ServerSideEncryption.AWS_KMS,
+        "server_side_encryption_aws_kms_key_id": key_arn,
+    }
 
 
 #: BucketDeployment shares one function (and its role) per stack and set of these props:
