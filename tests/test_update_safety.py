@@ -34,55 +34,19 @@ Template = dict[str, Any]
 
 #: The open findings, by the issue finding each belongs to.
 FINDINGS = {
-    "22.1": "key change leaves documents under the old key: the input bucket's key changes, "
-    "its upload does not run again, and the new job's role may use only the new key",
-    "22.5": "log key flips to Delete: without the pattern's VPC the handler's log key is no "
-    "longer retained, while the retained flow-log group keeps its logs under that key",
     "22.6": "classification SourceArn dropped while job runs: a classification job cannot be "
     "stopped, and its role's trust loses document-classification-job/*",
     "22.7": "rename re-creates everything: a new job on new buckets, keys and role; the old "
     "ones are retained beside them",
     "22.8": "(new, found by this check) the DataAccessRole's policy or trust narrows in the "
     "update phase, before cleanup stops the replaced job",
-    "22.9": "(new, found by this check) a log key swapped without the VPC is deleted while the "
-    "handler's log groups keep events encrypted with it",
 }
 _JOB = "EntitiesJobED794C26"
-_UPLOADED_BUCKET = "EntitiesStorageInputBucketCF469D2B"
-_LOG_KEY = "ComprehendJobsHandlerLogKey4818831C"
 _PERMS = "running-job-permissions"
 
 #: (change, rule, logical ID) -> the finding it belongs to. Every entry is a violation the
 #: matrix finds today; fix one and its entries must go.
 KNOWN: dict[tuple[str, str, str], str] = {
-    # 22.1: the input bucket is re-keyed in place; the uploaded documents are not.
-    **{
-        (change, "key-lifetime", _UPLOADED_BUCKET): "22.1"
-        for change in (
-            "-c output_kms_key_id: new key -> yours",
-            "-c encryption: true -> false",
-            "-c encryption: false -> true",
-            "encryption: True -> False",
-            "encryption: False -> True",
-            "encryption: a JobEncryption of yours",
-            "network and encryption: both off",
-            "output_key: new key -> a key in the stack",
-            "output_key: new key -> alias",
-        )
-    },
-    # 22.5: leaving the pattern's VPC flips the handler's log key to Delete.
-    **{
-        (change, "key-lifetime", _LOG_KEY): "22.5"
-        for change in (
-            "-c subnet_ids + security_group_ids: new VPC -> yours",
-            "-c vpc: true -> false",
-            "network: True -> False",
-            "network: new VPC -> JobNetwork.from_ids",
-            "classifier: network True -> False",
-            "classifier (waited): network True -> False",
-            "network and encryption: both off",
-        )
-    },
     # 22.6: a classification job (no Stop) runs on after its SourceArn left the trust.
     ("classifier_arn -> recognizer_arn", _PERMS, _JOB): "22.6",
     ("a classification job on the same role: removed", _PERMS, "Mail6A3D1F64"): "22.6",
@@ -118,8 +82,6 @@ KNOWN: dict[tuple[str, str, str], str] = {
             "input_s3_uri: new bucket -> yours, no upload",
         )
     },
-    # 22.9: the handler's log key, not retained without a VPC, is deleted when swapped.
-    ("log_key: the handler's -> yours, no VPC", "key-lifetime", _LOG_KEY): "22.9",
 }
 
 # --------------------------------------------------------------------------- synthetic pair

@@ -12,7 +12,7 @@ from comprehend_jobs.job_types import JOB_TYPES
 from comprehend_jobs.job_types import RESOURCE_TYPE as JOB_TYPE
 from update_safety import CaseResult
 from update_safety.diff import NEW_JOB, RETAGGED, StackDiff
-from update_safety.rules import DATA_TYPES
+from update_safety.rules import DATA_TYPES, rekeyed_buckets
 
 HEADER = (
     "| change | CloudFormation | the running job | the data | open findings |\n"
@@ -74,6 +74,13 @@ def _data(diff: StackDiff) -> list[str]:
             policy = after[change.logical_id].get("DeletionPolicy", "Delete")
             old = before[change.logical_id].get("DeletionPolicy", "Delete")
             said.append(f"{name} {old} -> {policy}")
+    # A bucket re-keyed in place: new objects go under the new key, what it held stays
+    # under the old one, unless its upload puts the documents again.
+    for bucket, uploads in sorted(rekeyed_buckets(diff).items()):
+        if uploads and all(runs for _, runs in uploads):
+            said.append(f"{short(bucket)} re-keyed, documents uploaded again")
+        else:
+            said.append(f"{short(bucket)} re-keyed, earlier objects stay under the old key")
     return said
 
 

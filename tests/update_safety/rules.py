@@ -151,29 +151,39 @@ def _bucket_of(upload: Mapping[str, Any]) -> str | None:
     return next(iter(refs)) if len(refs) == 1 else None
 
 
-def _stale_uploads(diff: StackDiff) -> list[Violation]:
-    """An input bucket whose encryption changes in place while its upload does not."""
-    found = []
+def rekeyed_buckets(diff: StackDiff) -> dict[str, list[tuple[str, bool]]]:
+    """Each bucket in both templates whose encryption changes in place, with the uploads
+    into it (logical ID, whether the update runs it again)."""
     before, after = diff.resources("before"), diff.resources("after")
+    found: dict[str, list[tuple[str, bool]]] = {
+        change.logical_id: []
+        for change in diff.changes.values()
+        if change.type == "AWS::S3::Bucket"
+        and change.action == "update"
+        and any(p.startswith("BucketEncryption") for p in change.paths)
+    }
     for logical_id, upload in sorted(before.items()):
         if upload["Type"] != UPLOAD_TYPE or logical_id not in after:
             continue
         bucket = _bucket_of(upload)
-        if bucket is None or bucket not in before or diff.action(bucket) != "update":
-            continue
-        change = diff.changes[bucket]
-        if any(p.startswith("BucketEncryption") for p in change.paths) and not diff.action(
-            logical_id
-        ):
-            found.append(
-                Violation(
-                    "key-lifetime",
-                    bucket,
-                    f"its key changes but its upload {logical_id} does not run again: the "
-                    "uploaded documents stay encrypted with the old key",
-                )
-            )
+        if bucket in found:
+            found[bucket].append((logical_id, bool(diff.action(logical_id))))
     return found
+
+
+def _stale_uploads(diff: StackDiff) -> list[Violation]:
+    """An input bucket whose encryption changes in place while its upload does not."""
+    return [
+        Violation(
+            "key-lifetime",
+            bucket,
+            f"its key changes but its upload {upload} does not run again: the "
+            "uploaded documents stay encrypted with the old key",
+        )
+        for bucket, uploads in sorted(rekeyed_buckets(diff).items())
+        for upload, runs in uploads
+        if not runs
+    ]
 
 
 def _defining_values(props: Mapping[str, Any]) -> dict[str, Any]:
