@@ -164,10 +164,9 @@ def test_classification_has_no_stop() -> None:
         job_type=DOCUMENT_CLASSIFICATION,
         data_access_role_arn=ROLE,
         model_arns=[CLASSIFIER],
-        tags=True,
     )
     statements = {s["Sid"]: s for s in permissions.statements()}
-    # Tags or not, the same statement: every job carries the handler's key tag.
+    # Every job carries the handler's key tag, so every stack may tag its jobs.
     assert statements["RunAndTagJobs"] == _run_and_tag(DOCUMENT_CLASSIFICATION)
     assert "comprehend:StopDocumentClassificationJob" not in json.dumps(statements)
     assert "UseVolumeKeys" not in statements
@@ -243,7 +242,6 @@ def test_document_does_not_depend_on_job_order() -> None:
             "job_type": DOCUMENT_CLASSIFICATION,
             "data_access_role_arn": ROLE,
             "model_arns": [CLASSIFIER],
-            "tags": True,
         },
     ]
     first, second = _registry(), _registry()

@@ -450,11 +450,11 @@ def test_a_key_of_the_same_app_can_be_given_the_logs_statement() -> None:
     }
 
 
-def test_retaining_a_brought_key_changes_nothing() -> None:
+def test_a_brought_log_keys_removal_policy_is_left_alone() -> None:
     app = new_app()
     stack = Stack(app, "Keep", env=ENV)
     key = kms.Key(stack, "Mine")
-    JobHandler.use_log_key(stack, key).retain_log_key()
+    JobHandler.use_log_key(stack, key)
     (mine,) = _resources(Template.from_stack(stack).to_json(), "AWS::KMS::Key").values()
     assert mine["DeletionPolicy"] == "Retain"  # kms.Key's own default, left alone
 

@@ -90,9 +90,10 @@ class _ConcurrentJobsWarning:
 class JobHandler(Construct):
     """The custom-resource handler of every job in one stack; use ``JobHandler.of(scope)``.
 
-    By default it makes a KMS key of its own (``LogKey``, rotation on, retained when it
-    leaves the stack or the stack is deleted: see ``retain_log_key``) for its log groups
-    and the functions' environments. To bring your own key instead, call
+    By default it makes a KMS key of its own (``LogKey``, rotation on, always retained: a
+    log event outlives the stack's use of the key, and a retained key costs about USD 1 a
+    month until its deletion is scheduled) for its log groups and the functions'
+    environments. To bring your own key instead, call
     ``JobHandler.use_log_key(scope, key)`` (or pass ``log_key=`` to ``ComprehendAnalysis``)
     before the stack's first job.
 
@@ -304,21 +305,6 @@ class JobHandler(Construct):
         self._make_caller()
         assert self._on_event_function is not None
         return self._on_event_function
-
-    def retain_log_key(self) -> None:
-        """Keep the handler's own log key when the stack is deleted (RETAIN): the key's
-        default already, so this changes nothing; kept for the code that calls it.
-
-        The key is retained whatever the network: a key that ever encrypted a log event
-        that outlives it would leave that event unreadable. Swapping the key
-        (``log_key=``) removes it from the stack while the log groups stay with their
-        older events under it (kept for ``LOG_RETENTION``); the pattern's VPC flow logs
-        are retained with the stack. A retained key costs about USD 1 a month until its
-        deletion is scheduled. A brought key's removal policy is its owner's: nothing
-        changes then.
-        """
-        if self.own_log_key is not None:
-            self.own_log_key.apply_removal_policy(RemovalPolicy.RETAIN)
 
     def register(self, *, job_type: JobType, **needs: Any) -> None:
         """Add one job's needs to the caller policy, and count the job: a stack with more

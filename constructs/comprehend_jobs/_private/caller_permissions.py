@@ -260,11 +260,10 @@ class CallerPermissions:
         data_access_role_arn: str,
         model_arns: list[str] | None = None,
         volume_key_arn: str | None = None,
-        tags: bool = False,
         textract: bool = False,
     ) -> None:
-        """Register what one job's Start/Describe/Stop calls need. ``tags`` changes
-        nothing now (every job is tagged, see ``TagJobs``); it is kept for the callers.
+        """Register what one job's Start/Describe/Stop calls need (tags need nothing of
+        their own: every job is tagged with its key, see ``RunAndTagJobs``).
 
         Costs one size estimate (and one ``is_token`` call) per ARN not registered
         before, whatever the number of jobs so far.

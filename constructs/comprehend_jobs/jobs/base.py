@@ -173,7 +173,6 @@ class AnalysisJob(Construct):
             data_access_role_arn=role.role_arn,
             model_arns=job_request.model_arns_to_grant(checked.model_source),
             volume_key_arn=volume_key_arn,
-            tags=bool(checked.tags),
             textract=checked.document_reader is not None,
         )
         role.allow_job_type(job_type)
