@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -75,43 +76,66 @@ def objects(bucket_logical_id: str, prefix: str) -> dict[str, Any]:
 # -- trust -----------------------------------------------------------------------------
 
 
+#: Every asynchronous job type's ARN pattern, in the order the trust lists them.
+ALL_TYPES = [
+    f"{ARN}:{resource}/*"
+    for resource in (
+        "document-classification-job",
+        "dominant-language-detection-job",
+        "entities-detection-job",
+        "events-detection-job",
+        "key-phrases-detection-job",
+        "pii-entities-detection-job",
+        "sentiment-detection-job",
+        "targeted-sentiment-detection-job",
+        "topics-detection-job",
+    )
+]
+
+
 def test_trust_policy_is_exact_for_one_job_type() -> None:
     stack = new_stack(env=TEST_ENV)
     DataAccessRole(stack, "Data", job_types=[ENTITIES_DETECTION])
     props = role_props(stack)
-    assert props["AssumeRolePolicyDocument"] == trust([f"{ARN}:entities-detection-job/*"])
+    assert props["AssumeRolePolicyDocument"] == trust(ALL_TYPES)
     assert "Policies" not in props and "ManagedPolicyArns" not in props
 
 
-def test_trust_lists_job_types_sorted_whatever_the_order_they_are_added() -> None:
+def test_the_trust_is_the_same_whatever_job_types_use_the_role() -> None:
+    """A job outlives the template that started it (a replaced job runs until cleanup;
+    classification cannot be stopped): a trust that followed the types in use would
+    narrow under a running job. The types are still recorded, sorted."""
     first, second = new_stack(env=TEST_ENV), new_stack(env=TEST_ENV)
     a = DataAccessRole(first, "Data")
     a.allow_job_type(PII_ENTITIES_DETECTION)
     a.allow_job_type(DOCUMENT_CLASSIFICATION)
     a.allow_job_type(PII_ENTITIES_DETECTION)
-    b = DataAccessRole(second, "Data", job_types=[DOCUMENT_CLASSIFICATION])
-    b.allow_job_type(PII_ENTITIES_DETECTION)
-    expected = trust(
-        [
-            f"{ARN}:document-classification-job/*",
-            f"{ARN}:pii-entities-detection-job/*",
-        ]
-    )
-    assert role_props(first)["AssumeRolePolicyDocument"] == expected
-    assert role_props(second)["AssumeRolePolicyDocument"] == expected
+    b = DataAccessRole(second, "Data", job_types=[ENTITIES_DETECTION])
+    assert role_props(first)["AssumeRolePolicyDocument"] == trust(ALL_TYPES)
+    assert role_props(second)["AssumeRolePolicyDocument"] == trust(ALL_TYPES)
     assert a.job_types == [DOCUMENT_CLASSIFICATION, PII_ENTITIES_DETECTION]
+    assert b.job_types == [ENTITIES_DETECTION]
+    assert len(ALL_TYPES) == len(JOB_TYPES)
 
 
-def test_job_types_added_after_grants_still_reach_the_trust() -> None:
-    stack = new_stack(env=TEST_ENV)
-    role = DataAccessRole(stack, "Data")
-    role.grant_vpc_access()
-    for job_type in JOB_TYPES.values():
-        role.allow_job_type(job_type)
-    source_arns = role_props(stack)["AssumeRolePolicyDocument"]["Statement"][0]["Condition"][
-        "ArnLike"
-    ]["aws:SourceArn"]
-    assert source_arns == sorted(f"{ARN}:{t.arn_resource}/*" for t in JOB_TYPES.values())
+def test_the_policy_is_replaced_when_its_permissions_change() -> None:
+    """Description is create-only: a new digest replaces the managed policy, so the old
+    permissions stay attached until cleanup (after a replaced job's Delete)."""
+
+    def description(prefix: str) -> str:
+        stack = new_stack(env=TEST_ENV)
+        role = DataAccessRole(stack, "Data", job_types=[ENTITIES_DETECTION])
+        role.grant_read_input(s3.Bucket.from_bucket_name(stack, "In", "claims-in"), prefix)
+        template = Template.from_stack(stack).find_resources("AWS::IAM::ManagedPolicy")
+        (policy,) = template.values()
+        return str(policy["Properties"]["Description"])
+
+    same, again, other = description("docs/"), description("docs/"), description("other/")
+    assert same == again
+    assert same != other
+    assert re.fullmatch(
+        r"Amazon Comprehend job data access \(comprehend-jobs\); permissions [0-9a-f]{16}", same
+    )
 
 
 def test_trust_in_env_agnostic_stack_uses_pseudo_parameters() -> None:
@@ -119,22 +143,21 @@ def test_trust_in_env_agnostic_stack_uses_pseudo_parameters() -> None:
     DataAccessRole(stack, "Data", job_types=[ENTITIES_DETECTION])
     condition = role_props(stack)["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
     assert condition["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
-    assert condition["ArnLike"]["aws:SourceArn"] == [
-        {
-            "Fn::Join": [
-                "",
-                [
-                    "arn:",
-                    {"Ref": "AWS::Partition"},
-                    ":comprehend:",
-                    {"Ref": "AWS::Region"},
-                    ":",
-                    {"Ref": "AWS::AccountId"},
-                    ":entities-detection-job/*",
-                ],
-            ]
-        }
-    ]
+    assert condition["ArnLike"]["aws:SourceArn"][2] == {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":comprehend:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":entities-detection-job/*",
+            ],
+        ]
+    }
+    assert len(condition["ArnLike"]["aws:SourceArn"]) == len(JOB_TYPES)
 
 
 def test_a_role_no_job_type_uses_fails_synth_with_a_clear_message() -> None:

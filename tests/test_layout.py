@@ -95,6 +95,7 @@ def test_package_top_level_shows_its_parts() -> None:
         "jobs",
         "network.py",
         "pattern.py",
+        "renames.py",
         "storage.py",
     ]
 
@@ -114,6 +115,7 @@ PUBLIC_MODULES = [
     "jobs.custom_model",
     "network",
     "pattern",
+    "renames",
     "storage",
 ]
 

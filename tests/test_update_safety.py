@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from update_safety import CaseResult, run_case
 from update_safety.diff import NEW_JOB, RETAGGED, SAME_JOB, NewJobRule, diff_stack, handler_rule
-from update_safety.matrix import CASES, Built, Context, Synthesizer
+from update_safety.matrix import BARE_RENAME, CASES, Built, Context, Synthesizer
 from update_safety.report import table
 from update_safety.rules import JOB_DEFINING_PROPERTIES, RULES, check
 from update_safety.schemas import create_only_pointers, values_at
@@ -32,14 +32,13 @@ Template = dict[str, Any]
 
 # --------------------------------------------------------------------------- known findings
 
-#: The open findings, by the issue finding each belongs to.
+#: The open findings, by the issue finding each belongs to. Fixed: 22.6's SourceArn and
+#: 22.8 (a trust that never narrows, and a role policy replaced instead of edited when it
+#: changes, so the old one goes in cleanup), 22.7 (``keep_logical_ids``, and building
+#: blocks at the pattern's paths).
 FINDINGS = {
-    "22.6": "classification SourceArn dropped while job runs: a classification job cannot be "
-    "stopped, and its role's trust loses document-classification-job/*",
-    "22.7": "rename re-creates everything: a new job on new buckets, keys and role; the old "
-    "ones are retained beside them",
-    "22.8": "(new, found by this check) the DataAccessRole's policy or trust narrows in the "
-    "update phase, before cleanup stops the replaced job",
+    "22.6": "a job that cannot be stopped (classification) runs on after cleanup, when the "
+    "replaced policy that gave it the VPC's EC2 actions is deleted",
 }
 _JOB = "EntitiesJobED794C26"
 _PERMS = "running-job-permissions"
@@ -47,41 +46,7 @@ _PERMS = "running-job-permissions"
 #: (change, rule, logical ID) -> the finding it belongs to. Every entry is a violation the
 #: matrix finds today; fix one and its entries must go.
 KNOWN: dict[tuple[str, str, str], str] = {
-    # 22.6: a classification job (no Stop) runs on after its SourceArn left the trust.
-    ("classifier_arn -> recognizer_arn", _PERMS, _JOB): "22.6",
-    ("a classification job on the same role: removed", _PERMS, "Mail6A3D1F64"): "22.6",
-    # 22.7: a renamed ComprehendAnalysis is a new job on new everything.
-    ("ComprehendAnalysis renamed (Entities -> Claims)", "job-restart", _JOB): "22.7",
-    # 22.8: the role loses the replaced job's access before cleanup stops the job.
-    **{
-        (change, _PERMS, _JOB): "22.8"
-        for change in (
-            "-c input_s3_uri: new bucket -> yours",
-            "-c input_s3_uri: another prefix",
-            "-c output_s3_uri: new bucket -> yours",
-            "-c volume_kms_key_id: new key -> yours",
-            "-c output_kms_key_id: new key -> yours",
-            "-c output_kms_key_id: another alias",
-            "-c encryption: true -> false",
-            "-c encryption: false -> true",
-            "-c vpc: true -> false",
-            "recognizer_arn -> classifier_arn",
-            "network: True -> False",
-            "classifier: network True -> False",
-            "encryption: True -> False",
-            "encryption: False -> True",
-            "encryption: a JobEncryption of yours",
-            "storage: a JobStorage of yours",
-            "output_s3_uri: new bucket -> yours",
-            "network and encryption: both off",
-            "volume_key: new key -> key ARN",
-            "volume_key: another key ARN",
-            "output_key: new key -> a key in the stack",
-            "output_key: new key -> alias",
-            "output_key: another alias",
-            "input_s3_uri: new bucket -> yours, no upload",
-        )
-    },
+    ("classifier: network True -> False", _PERMS, _JOB): "22.6",
 }
 
 # --------------------------------------------------------------------------- synthetic pair
@@ -503,3 +468,34 @@ def test_the_readme_table_is_the_matrix(results: list[CaseResult]) -> None:
         findings.setdefault(change, []).append(finding)
     assert _readme_table() == table(results, findings)
     assert f"worked out for {len(CASES)} real changes" in README.read_text()
+
+
+@pytest.mark.slow
+def test_a_bare_rename_restarts_the_job_on_new_resources(synthesizer: Synthesizer) -> None:
+    """Why the README's renames keep their logical IDs: without, the check reports it."""
+    result = run_case(BARE_RENAME, synthesizer)
+    rules = {(v.rule, v.logical_id) for _, v in result.violations}
+    assert ("job-restart", "EntitiesJobED794C26") in rules
+
+
+@pytest.mark.slow
+def test_the_documented_renames_change_no_job_and_replace_nothing(
+    results: list[CaseResult],
+) -> None:
+    renames = [r for r in results if r.case.kind == "rename"]
+    assert len(renames) == 2
+    for result in renames:
+        diff = result.diffs["Analysis"]
+        assert diff.replaced == frozenset() and result.violations == []
+        changed = {k for k in diff.resources("after") if diff.action(k)}
+        # Only tags that name construct paths move (the VPC's and subnets' Name, the
+        # upload's owner tag): in-place updates of no job, key, role or policy.
+        kinds = {diff.resources("after")[k]["Type"] for k in changed}
+        assert {diff.action(k) for k in changed} <= {"update"}, result.case.name
+        assert kinds <= {
+            "AWS::S3::Bucket",
+            "AWS::EC2::VPC",
+            "AWS::EC2::Subnet",
+            "AWS::EC2::RouteTable",
+            "AWS::EC2::VPCEndpoint",
+        }, result.case.name

@@ -2,12 +2,22 @@
 
 Trust: ``comprehend.amazonaws.com`` with ``aws:SourceAccount`` (this account) and
 ``aws:SourceArn`` = ``arn:<partition>:comprehend:<region>:<account>:<job-type>-job/*`` for
-exactly the job types that use the role (``job_types=`` and every ``allow_job_type()``;
-rendered lazily and sorted, so the order jobs are added in does not matter). A role no
-job type uses is a synth-time error (it could never be assumed).
+each of the nine asynchronous job types, whichever use the role. Why not only the types
+in use: a job outlives the template that started it. Classification and topic jobs
+cannot be stopped, and a replaced job is stopped only in CloudFormation's cleanup phase,
+after the role was updated; a trust that narrowed with the template would cut a running
+job off from its role. The trust never changes, so no update can do that; it still names
+only this account's and Region's jobs (the confused-deputy guard). The types jobs use are
+recorded (``job_types``, ``allow_job_type()``), and a role no job type uses is a
+synth-time error (a role nothing runs as is a mistake).
 
 Permissions live in one customer managed policy attached to the role (HIPAA, NIST and PCI
-packs reject inline policies; CDK minimizes it, so 100 jobs sharing a role keep it small):
+packs reject inline policies; CDK minimizes it, so 100 jobs sharing a role keep it small).
+The policy's description carries a digest of its document. Description is a create-only
+property, so any change of the permissions replaces the policy instead of editing it:
+CloudFormation attaches the new policy in the update phase and deletes the old one in
+cleanup, after the Delete of a replaced job (which depends on the policy) has stopped it.
+A job never loses access it is still running with.
 
 * ``grant_storage(storage)`` (what ``storage=`` does): the two grants below on the
   storage's input and output locations, and ``grant_input_key`` on a brought input
@@ -43,7 +53,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import jsii
-from aws_cdk import CfnOutput, IListProducer, IResolveContext, Lazy, Stack
+from aws_cdk import CfnOutput, Lazy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -51,6 +61,7 @@ from constructs import Construct, IDependable, IValidation
 
 from comprehend_jobs._private.key_rules import OUTPUT_KEY_ACTIONS, VOLUME_KEY_ACTIONS
 from comprehend_jobs._private.owner_statements import OwnerStatements
+from comprehend_jobs._private.policy_digest import DescriptionWithDigest
 from comprehend_jobs._private.prefix_rules import is_object_key, prefix_fix, prefix_problem
 from comprehend_jobs._private.role_rules import check_role_arn, check_role_props
 from comprehend_jobs._private.validation import Problems, construct_label, describe_problem
@@ -60,13 +71,14 @@ from comprehend_jobs.encryption import KeyReference
 from comprehend_jobs.errors import PropValidationError
 from comprehend_jobs.interfaces import IDataAccessRole, IJobEncryption, IJobNetwork, IJobStorage
 from comprehend_jobs.job_handler import JobHandler
-from comprehend_jobs.job_types import JobType
+from comprehend_jobs.job_types import JOB_TYPES, JobType
 
 __all__ = [
     "DataAccessRole",
 ]
 
 _SERVICE_PRINCIPAL = "comprehend.amazonaws.com"
+_POLICY_DESCRIPTION = "Amazon Comprehend job data access (comprehend-jobs)"
 
 #: The EC2 actions Comprehend documents for jobs in a VPC (Developer Guide, usingVPC).
 _VPC_ACTIONS: tuple[str, ...] = (
@@ -412,13 +424,14 @@ class DataAccessRole(_DataAccessRoleBase):
         super().__init__(scope, construct_id)
         stack = self._stack
         self._job_types: dict[str, JobType] = {}
-        # Uncached: job constructs add their types after the role exists.
-        source_arns = Lazy.uncached_list(_SourceArns(self))
+        # Every job type, always (see the module docstring): the trust must not change.
+        prefix = f"arn:{stack.partition}:comprehend:{stack.region}:{stack.account}:"
+        source_arns = sorted(f"{prefix}{t.arn_resource}/*" for t in JOB_TYPES.values())
         self._role = iam.Role(
             self,
             "Role",
             role_name=role_name,
-            description=description or "Amazon Comprehend job data access (comprehend-jobs)",
+            description=description or _POLICY_DESCRIPTION,
             assumed_by=iam.ServicePrincipal(
                 _SERVICE_PRINCIPAL,
                 conditions={
@@ -452,11 +465,12 @@ class DataAccessRole(_DataAccessRoleBase):
         invalid in CloudFormation)."""
         # Kept on the Python side: every grant reads it, and a node lookup is a jsii call.
         if self._policy is None:
-            self._policy = iam.ManagedPolicy(
-                self,
-                "Policy",
-                description="Amazon Comprehend job data access (comprehend-jobs)",
-                roles=[self._role],
+            self._policy = iam.ManagedPolicy(self, "Policy", roles=[self._role])
+            # On the L1, once the policy exists: the digest is of its own document.
+            cfn = self._policy.node.default_child
+            assert isinstance(cfn, iam.CfnManagedPolicy)
+            cfn.description = Lazy.uncached_string(
+                DescriptionWithDigest(self._policy, _POLICY_DESCRIPTION)
             )
         return self._policy
 
@@ -513,23 +527,6 @@ class DataAccessRole(_DataAccessRoleBase):
             (checked unless a token).
         """
         return _ImportedDataAccessRole(scope, construct_id, role_arn=role_arn)
-
-
-@jsii.implements(IListProducer)
-class _SourceArns:
-    """The trust policy's aws:SourceArn list, computed at synth (sorted)."""
-
-    def __init__(self, owner: DataAccessRole) -> None:
-        self._owner = owner
-        self._prefix: str | None = None
-
-    def produce(self, context: IResolveContext) -> list[str] | None:
-        # Partition, region and account are read once (each read is a jsii round trip):
-        # a stack's are fixed when it is made; the job types are read at every resolve.
-        if self._prefix is None:
-            stack = Stack.of(self._owner)
-            self._prefix = f"arn:{stack.partition}:comprehend:{stack.region}:{stack.account}:"
-        return [f"{self._prefix}{job_type.arn_resource}/*" for job_type in self._owner.job_types]
 
 
 @jsii.implements(IValidation)
