@@ -24,12 +24,19 @@ Served by ``aws_cdk.custom_resources.Provider``:
     change (StopOnDelete, WaitForCompletion) starts nothing: the old physical id and
     the old job's data are returned.
   * Delete: with StopOnDelete (default true) a SUBMITTED or IN_PROGRESS job of a type
-    that has a Stop operation is stopped. Delete never fails the stack: a finished job,
-    a type without Stop, a job not found or a physical id that is not a job ARN (a failed
-    create) all succeed, and the reason is logged.
+    that has a Stop operation is stopped. A running job that is not stopped (a type
+    without Stop, or StopOnDelete false) is waited for when the Delete is the cleanup of
+    a successful update (the stack reads UPDATE_COMPLETE_CLEANUP_IN_PROGRESS): the
+    update replaced or removed it, and cleanup deletes what it still runs with (its
+    role's replaced policy, its subnets) after this Delete; ``is_complete`` then polls
+    until the job has ended, for at most ``REPLACED_JOB_WAIT_SECONDS``. Delete never
+    fails the stack: a finished job, a job not found, a physical id that is not a job
+    ARN (a failed create) or a stack that cannot be read all succeed, and the reason is
+    logged.
 
 - ``is_complete`` (only with a waiting Provider) returns ``{"IsComplete": bool,
-  "Data"?}``. It completes at once for Delete or when WaitForCompletion is false.
+  "Data"?}``. It completes at once when WaitForCompletion is false, and for a Delete
+  unless the Delete waits for a replaced job (its Data carries ``WaitForJobUntil``).
   Otherwise it describes the job: COMPLETED adds OutputS3Uri (the exact
   ``OutputDataConfig.S3Uri`` Comprehend reports, the output.tar.gz or output folder)
   to the Data; FAILED and STOPPED raise with the service's Message; anything else
@@ -86,6 +93,13 @@ RUNNING_STATES = frozenset({"SUBMITTED", "IN_PROGRESS"})
 #: its results are partial; the same key starts a new job.
 STOPPED_STATES = frozenset({"STOP_REQUESTED", "STOPPED"})
 FAILED_STATES = frozenset({"FAILED", "STOPPED"})
+#: The stack status while CloudFormation cleans up after a successful update (not after a
+#: rollback: the job deleted then is the failed update's, which nothing waits for).
+UPDATE_CLEANUP = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"
+#: How long a cleanup Delete waits for a replaced job that runs on: inside the Provider's
+#: total timeout (one hour), so the wait ends, and the Delete succeeds, before the
+#: framework would fail it.
+REPLACED_JOB_WAIT_SECONDS = 50 * 60
 
 
 class _JsonLines(logging.Formatter):
@@ -158,6 +172,27 @@ def _client() -> BaseClient:
         user_agent_extra="comprehend-jobs",
     )
     return boto3.client("comprehend", region_name=region, config=config)
+
+
+@functools.cache
+def _cloudformation() -> BaseClient:
+    """The CloudFormation client (to read the stack's status), created once per container."""
+    import boto3
+    from botocore.config import Config
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    config = Config(retries=dict(RETRY_CONFIG), connect_timeout=10, read_timeout=60)
+    return boto3.client("cloudformation", region_name=region, config=config)
+
+
+def _in_update_cleanup(stack_id: str) -> bool:
+    """Whether the stack is cleaning up after a successful update (False when unknown)."""
+    try:
+        stacks = _cloudformation().describe_stacks(StackName=stack_id)["Stacks"]
+    except Exception as error:  # the stack's status only decides whether to wait
+        _log(logging.WARNING, "delete: stack status unknown", reason=str(error))
+        return False
+    return bool(stacks) and stacks[0].get("StackStatus") == UPDATE_CLEANUP
 
 
 def _call(operation: str, **params: Any) -> dict[str, Any]:
@@ -327,14 +362,25 @@ def _sync_tags(job_arn: str, wanted: Mapping[str, str], current: Mapping[str, st
 
 def _delete(cr: CustomResourceEvent) -> dict[str, Any]:
     physical_id = cr.physical_resource_id or ""
+    response: dict[str, Any] = {"PhysicalResourceId": physical_id}
     try:
-        _stop_if_running(physical_id, cr.resource_properties)
+        left_running = _stop_if_running(physical_id, cr.resource_properties)
+        if left_running and _in_update_cleanup(cr.stack_id):
+            until = int(time.time()) + REPLACED_JOB_WAIT_SECONDS
+            _log(
+                logging.INFO,
+                "delete: waiting for the replaced job to end before cleanup goes on",
+                jobArn=physical_id,
+                waitForJobUntil=until,
+            )
+            response["Data"] = {"WaitForJobUntil": until}
     except Exception as error:  # Delete never fails the stack; the reason is logged.
         _log(logging.WARNING, "delete: job left as it is", jobArn=physical_id, reason=str(error))
-    return {"PhysicalResourceId": physical_id}
+    return response
 
 
-def _stop_if_running(job_arn: str, properties: Mapping[str, Any]) -> None:
+def _stop_if_running(job_arn: str, properties: Mapping[str, Any]) -> bool:
+    """Stop the job if it runs and may be stopped; True when it runs on (not stopped)."""
     stop_on_delete = request_builder.parse_bool(properties.get("StopOnDelete"))
     if stop_on_delete is None:
         stop_on_delete = request_builder.DEFAULT_STOP_ON_DELETE
@@ -343,23 +389,44 @@ def _stop_if_running(job_arn: str, properties: Mapping[str, Any]) -> None:
         _log(
             logging.INFO, "delete: physical id is not a job ARN; nothing to do", physicalId=job_arn
         )
-        return
-    if not stop_on_delete or job_type.stop_operation is None:
-        reason = "StopOnDelete is false" if not stop_on_delete else "the type has no Stop"
-        _log(logging.INFO, f"delete: job not stopped, {reason}", jobArn=job_arn)
-        return
+        return False
+    stoppable = stop_on_delete and job_type.stop_operation is not None
     try:
         status = _describe(job_type, job_arn)["JobStatus"]
         if status not in RUNNING_STATES:
             _log(logging.INFO, "delete: job not running", jobArn=job_arn, jobStatus=status)
-            return
+            return False
+        if not stoppable:
+            reason = "StopOnDelete is false" if not stop_on_delete else "the type has no Stop"
+            _log(logging.INFO, f"delete: job not stopped, {reason}", jobArn=job_arn)
+            return True
+        assert job_type.stop_operation is not None
         response = _call(job_type.stop_operation, JobId=_job_id(job_arn))
     except ComprehendCallError as error:
         if error.code not in job_types.JOB_NOT_FOUND_CODES:
             raise
         _log(logging.INFO, "delete: job not found", jobArn=job_arn)
-        return
+        return False
     _log(logging.INFO, "delete: job stopped", jobArn=job_arn, jobStatus=response.get("JobStatus"))
+    return False
+
+
+def _replaced_job_ended(job_arn: str, until: float) -> bool:
+    """Whether a cleanup Delete may complete: the job it waits for has ended (or cannot be
+    read), or the wait is over."""
+    if time.time() >= until:
+        _log(logging.WARNING, "delete: stopped waiting; the job still runs", jobArn=job_arn)
+        return True
+    job_type = job_types.job_type_for_arn(job_arn)
+    if job_type is None:
+        return True
+    try:
+        status = _describe(job_type, job_arn)["JobStatus"]
+    except Exception as error:  # Delete never fails the stack; the reason is logged.
+        _log(logging.WARNING, "delete: job status unknown", jobArn=job_arn, reason=str(error))
+        return True
+    _log(logging.INFO, "delete: replaced job status", jobArn=job_arn, jobStatus=status)
+    return status not in RUNNING_STATES
 
 
 # --------------------------------------------------------------------------- is_complete
@@ -377,7 +444,10 @@ def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
 def _is_complete(cr: CustomResourceEvent) -> dict[str, Any]:
     if cr.request_type == "Delete":
-        return {"IsComplete": True}
+        until = cr.data.get("WaitForJobUntil")
+        if until is None:
+            return {"IsComplete": True}
+        return {"IsComplete": _replaced_job_ended(cr.physical_resource_id or "", float(until))}
     properties = request_builder.parse_properties(cr.resource_properties)
     if not properties.wait_for_completion:
         return {"IsComplete": True}

@@ -287,6 +287,7 @@ def test_caller_policy_is_exact(seed_flows: dict[str, Any]) -> None:
     by_sid = {s["Sid"]: s for s in statements}
     assert sorted(by_sid) == sorted(
         [
+            "ReadOwnStackStatus",
             "WriteOnEventLogs",
             "WriteIsCompleteLogs",
             "RunAndTagJobs",
@@ -341,6 +342,13 @@ def test_caller_policy_is_exact(seed_flows: dict[str, Any]) -> None:
     }
     # The handler finds a job by its JobName before starting one: List authorizes no
     # resource type.
+    # A Delete reads the stack's own status (a cleanup waits for a job that runs on).
+    assert by_sid["ReadOwnStackStatus"] == {
+        "Sid": "ReadOwnStackStatus",
+        "Effect": "Allow",
+        "Action": "cloudformation:DescribeStacks",
+        "Resource": {"Ref": "AWS::StackId"},
+    }
     assert by_sid["FindJobsByName"] == {
         "Sid": "FindJobsByName",
         "Effect": "Allow",

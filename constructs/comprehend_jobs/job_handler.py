@@ -16,6 +16,7 @@ import jsii
 from aws_cdk import (
     Annotations,
     Aspects,
+    Aws,
     CfnOutput,
     Duration,
     IAspect,
@@ -277,6 +278,16 @@ class JobHandler(Construct):
         # List<Type>Jobs (in every caller policy: the handler finds a job by name before
         # starting one) and, with a document reader, Textract authorize no resource.
         acknowledge(policy, NO_RESOURCE_LEVEL_PERMISSIONS)
+        # A Delete reads its own stack's status: in the cleanup of an update, a replaced
+        # job that runs on is waited for before cleanup deletes what it runs with.
+        self.permissions.add_statement(
+            {
+                "Sid": "ReadOwnStackStatus",
+                "Effect": "Allow",
+                "Action": "cloudformation:DescribeStacks",
+                "Resource": Aws.STACK_ID,
+            }
+        )
         self._on_event_function = self._function("OnEvent", "analysis_job.on_event")
 
     @property

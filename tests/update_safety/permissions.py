@@ -17,10 +17,12 @@ How long it needs them (the job's fate in the update):
 - a job replaced by a new one, or removed, is stopped by its Delete at cleanup, before the
   policies it depends on are deleted (its custom resource depends on its role's policy):
   it needs its permissions through the update phase (Stop is asynchronous; the short
-  wind-down after it is not modelled);
-- a job that stays (same job), or one that cannot be stopped (a type without Stop, such as
-  classification, or ``StopOnDelete: false``), runs on: it needs them through the update
-  phase and in the updated stack, after cleanup.
+  wind-down after it is not modelled). One that is not stopped (a type without Stop,
+  such as classification, or ``StopOnDelete: false``) is waited for by that Delete, up
+  to the handler's ``REPLACED_JOB_WAIT_SECONDS``, so it too needs them until cleanup
+  (a job that runs on for longer is not modelled);
+- a job that stays (same job) runs on: it needs them through the update phase and in the
+  updated stack, after cleanup.
 
 The permissions in force: **during the update phase**, each policy or role updated in place
 has its new document while removed and replaced ones keep their old (deleted at cleanup);
@@ -198,13 +200,10 @@ def _job_needs(diff: StackDiff, job_id: str) -> tuple[set[Grant], set[Grant]]:
 
 
 def _phases(diff: StackDiff, job_id: str) -> tuple[str, ...]:
-    """When the deployed job runs: ``during`` the update phase, and ``after`` cleanup."""
-    props = diff.resources("before")[job_id].get("Properties", {})
-    job_type = JOB_TYPES.get(str(props.get("JobType")))
-    stoppable = (
-        job_type is not None and job_type.has_stop and _truthy(props.get("StopOnDelete", True))
-    )
-    if diff.action(job_id) in ("replace", "remove") and stoppable:
+    """When the deployed job runs: ``during`` the update phase, and ``after`` cleanup. A
+    replaced or removed job ends before cleanup goes on: stopped by its Delete, or, if it
+    is not stopped, waited for by it."""
+    if diff.action(job_id) in ("replace", "remove"):
         return ("during",)
     return ("during", "after")
 

@@ -46,7 +46,11 @@ def _jobs(diff: StackDiff) -> list[str]:
         if resource["Type"] != JOB_TYPE:
             continue
         change = diff.changes.get(logical_id)
-        ends = "stopped at cleanup" if _stoppable(diff, logical_id) else "left running (no Stop)"
+        ends = (
+            "stopped at cleanup"
+            if _stoppable(diff, logical_id)
+            else "waited for at cleanup (not stopped)"
+        )
         if str(resource.get("Properties", {}).get("WaitForCompletion")).lower() == "true":
             ends = "already done (its deploy waited for it)"
         if change is None or change.action == "update":

@@ -80,6 +80,13 @@ _PSEUDO_CHARS = {
     "AWS::AccountId": ACCOUNT_CHARS,
     "AWS::URLSuffix": URL_SUFFIX_CHARS,
     "AWS::StackName": 128,
+    # arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<36-character UUID>
+    "AWS::StackId": len("arn::cloudformation:::stack//")
+    + PARTITION_CHARS
+    + REGION_CHARS
+    + ACCOUNT_CHARS
+    + 128
+    + 36,
     "AWS::NoValue": 0,
 }
 
