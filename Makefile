@@ -12,6 +12,8 @@ export CHECKOV := $(CURDIR)/$(TOOLS)/bin/checkov
 
 # Node 20 is past its end of life: keep jsii's banner out of every command's output.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# ... and the AWS SDK's inside the CDK CLI (it warns on Node 20 whenever the CLI calls AWS).
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 # No network but the package registries: the CLI must not phone home.
 export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := true

@@ -69,9 +69,12 @@ from comprehend_jobs._private.network_rules import (
     given_by_ids,
 )
 from comprehend_jobs._private.s3_routes import (
+    S3_ROUTE_FIX_BY_IDS,
+    S3_ROUTE_FIX_IMPORTED_VPC,
     OneS3EndpointPerRouteTable,
     S3Routes,
     route_table_id,
+    s3_route_warning,
 )
 from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks_under
@@ -225,15 +228,11 @@ class JobNetwork(Construct):
             else:
                 unknowable.append(subnet)
         if unknowable and not force:
-            ids = ", ".join(str(s.subnet_id) for s in unknowable)
+            # The fix the caller has: from_ids has no VPC to add an endpoint to.
+            fix = S3_ROUTE_FIX_BY_IDS if self.vpc is None else S3_ROUTE_FIX_IMPORTED_VPC
             Annotations.of(self).add_warning_v2(
                 S3_ROUTE_WARNING,
-                f"Comprehend jobs in subnets {ids} need a route to S3 to read their input "
-                "and write their results, and their routes cannot be checked at synth (the "
-                "VPC or subnets are imported). Fix: make sure their route tables have an S3 "
-                "gateway endpoint or a default route through a NAT gateway, or pass "
-                "s3_gateway_endpoint=True (with the subnets' route table IDs) to add an "
-                "endpoint, or s3_gateway_endpoint=False once their routes are known good.",
+                s3_route_warning([str(s.subnet_id) for s in unknowable], fix),
             )
         if not checkable or self.vpc is None:
             return

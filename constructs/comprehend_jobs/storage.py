@@ -28,15 +28,14 @@ for documents already in S3.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import Fn, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct, DependencyGroup, IDependable
 
-from comprehend_jobs._private import storage_rules
+from comprehend_jobs._private import document_rules, storage_rules
 from comprehend_jobs._private.input_documents import (
     check_documents,
     sources_of,
@@ -56,6 +55,11 @@ from comprehend_jobs.compliance.acknowledgments import acknowledge
 from comprehend_jobs.compliance.checkov import ACCESS_LOG_DESTINATION, skip_checks
 from comprehend_jobs.encryption import KeyReference
 from comprehend_jobs.interfaces import IJobEncryption
+
+if TYPE_CHECKING:
+    # Annotations only: aws_s3_deployment is loaded where documents are uploaded
+    # (_private/input_documents.py), so an app that uploads none never loads it.
+    from aws_cdk import aws_s3_deployment as s3deploy
 
 __all__ = [
     "JobStorage",
@@ -106,7 +110,9 @@ class JobStorage(Construct):
         under the prefix is touched, and nothing is deleted with the stack. Every job on
         this storage starts after the upload, and again when the documents change.
         Required (here or with ``add_input_documents``) for a job on the input bucket this
-        construct creates. Default: None (nothing uploaded).
+        construct creates. A folder's documents are checked against Comprehend's
+        per-document limits by each job on this storage (a job of a type or input format
+        that cannot read them fails naming ``storage``). Default: None (nothing uploaded).
     """
 
     def __init__(
@@ -329,10 +335,21 @@ class JobStorage(Construct):
     ) -> s3deploy.BucketDeployment:
         """Upload ``documents`` (a local folder path, or ``aws_s3_deployment`` sources)
         into the input prefix at deploy, as ``input_documents=`` does; more calls add
-        sources to the same upload. Returns the upload (``InputDocuments``)."""
+        sources to the same upload. Returns the upload (``InputDocuments``).
+
+        A folder is checked against Comprehend's per-document limits of every job already
+        on this storage (its type and input format), before anything is added; a job made
+        later checks the folders uploaded before it."""
         problems = Problems(f"JobStorage at {self.node.path!r}")
         check_documents(problems, "documents", documents)
+        folder = documents if isinstance(documents, str) and not problems else None
+        if folder is not None:
+            document_rules.check_added_documents(problems, "documents", self, folder)
         problems.raise_if_any()
+        if folder is not None:
+            uploads = document_rules.documents_of(self, create=True)
+            assert uploads is not None, "a JobStorage is always recorded"
+            uploads.folders.append(folder)
         if self._input_upload is not None:
             for source in sources_of(documents):
                 self._input_upload.add_source(source)

@@ -11,15 +11,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from comprehend_jobs._private import job_rules
 from comprehend_jobs._private.checked_job import CheckedJobProps, ModelSource
-from comprehend_jobs._private.document_rules import check_document_files
+from comprehend_jobs._private.document_rules import (
+    check_added_documents,
+    check_document_files,
+    check_storage_documents,
+    reading_format,
+)
 from comprehend_jobs._private.key_rules import resolve_key
 from comprehend_jobs._private.prefix_rules import (
     OBJECT_KEY_ALLOWED,
@@ -33,6 +38,11 @@ from comprehend_jobs.input_options import DocumentReader, InputFormat
 from comprehend_jobs.interfaces import IDataAccessRole, IJobEncryption, IJobNetwork, IJobStorage
 from comprehend_jobs.job_handler import JobHandler
 from comprehend_jobs.job_types import DOCUMENT_CLASSIFICATION, ENTITIES_DETECTION, JobType
+
+if TYPE_CHECKING:
+    # Annotations only: aws_s3_deployment is loaded where documents are uploaded
+    # (_private/input_documents.py), so an app that uploads none never loads it.
+    from aws_cdk import aws_s3_deployment as s3deploy
 
 #: A flywheel's model type (the API's ``ModelType``) -> the job the pattern starts with it.
 FLYWHEEL_JOB_TYPES: dict[str, JobType] = {
@@ -114,6 +124,15 @@ def check_analysis(
         )
     check_language(problems, language_code, job_type)
     check_input_documents(problems, input_documents, job_type, input_format)
+    reading = reading_format(input_format)
+    if storage is not None and job_type is not None and reading is not None:
+        # A brought storage's own folders, read by this job as by any job on it (the job
+        # is built from these checked props and runs no rule again).
+        check_storage_documents(problems, storage, job_type.stem, reading)
+    if storage is not None and isinstance(input_documents, str) and Path(input_documents).is_dir():
+        # The storage's other jobs read these documents too: checked now, before any part
+        # is made, and not again when the storage uploads them.
+        check_added_documents(problems, "input_documents", storage, input_documents)
     locations = check_s3_uris(problems, input_s3_uri, output_s3_uri, storage is not None)
     check_removal_policy(
         problems,
@@ -204,14 +223,12 @@ def check_input_documents(
             "a folder that exists, or s3deploy sources",
             "create the folder, or pass the path of the documents' folder",
         )
-    elif isinstance(input_documents, str) and job_type is not None:
-        check_document_files(
-            problems,
-            "input_documents",
-            input_documents,
-            job_type.stem,
-            getattr(input_format, "value", input_format) or "ONE_DOC_PER_FILE",
-        )
+    elif (
+        isinstance(input_documents, str)
+        and job_type is not None
+        and (reading := reading_format(input_format)) is not None
+    ):
+        check_document_files(problems, "input_documents", input_documents, job_type.stem, reading)
     elif isinstance(input_documents, list | tuple) and any(
         isinstance(d, str) for d in input_documents
     ):

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
+from aws_cdk import Annotations
 
-from comprehend_jobs.network import JobNetwork
+from comprehend_jobs._private.console_rules import s3_route_problem
+from comprehend_jobs.network import S3_ROUTE_WARNING, JobNetwork
 from comprehend_jobs.pattern import ComprehendAnalysis
 
 if TYPE_CHECKING:
@@ -57,9 +59,15 @@ def add_flow(stack: cdk.Stack, config: ConsoleConfig, flow: Flow, root: Path) ->
             "Network",
             subnet_ids=config.subnet_ids,
             security_group_ids=config.security_group_ids,
-            # False: the user vouched for their routes (-c subnets_reach_s3=true).
-            s3_gateway_endpoint=False if config.subnets_reach_s3 else None,
+            # The console answers the routes question itself, below: the construct's own
+            # warning would offer its Python prop, which a command-line user cannot set
+            # (without the VPC, False and None differ only in that warning).
+            s3_gateway_endpoint=False,
         )
+        if not config.subnets_reach_s3:
+            Annotations.of(vpc).add_warning_v2(
+                S3_ROUTE_WARNING, s3_route_problem(config.subnet_ids)
+            )
     documents = config.input_documents
     if documents is None and config.input_s3_uri is None:
         # The flow makes the input bucket: a job on an empty new bucket would find nothing.

@@ -9,9 +9,10 @@ Each function returns the problem's message (without the console's closing hint)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from comprehend_jobs._private.s3_routes import s3_route_warning
 from comprehend_jobs.errors import PropValidationError
 
 #: A construct prop the console sets -> the context key its value came from.
@@ -106,3 +107,19 @@ def model_region_problem(key: str, arn: str, region: str | None) -> str | None:
         f"is {model_region}; bootstrap that Region once (`AWS_REGION={model_region} npx "
         f"cdk bootstrap`); or give a model trained in {region}"
     )
+
+
+#: The S3-route warning's fix for a command-line user, who vouches with a context key, not
+#: JobNetwork's ``s3_gateway_endpoint`` prop.
+S3_ROUTE_FIX = (
+    "vouch for them with -c subnets_reach_s3=true (it asserts that the route tables of "
+    "subnet_ids reach S3 through an S3 gateway endpoint or a NAT gateway route)"
+)
+
+
+def s3_route_problem(subnet_ids: Sequence[str]) -> str:
+    """The ``comprehend-jobs:s3-route`` warning for the subnets of ``-c subnet_ids``, whose
+    routes cannot be seen at synth, with the fix in context terms: the construct's own
+    warning offers its Python prop (``s3_gateway_endpoint=False``), which the app's user
+    cannot set."""
+    return s3_route_warning(subnet_ids, S3_ROUTE_FIX)

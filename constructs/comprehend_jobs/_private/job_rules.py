@@ -19,7 +19,7 @@ from typing import Any
 from aws_cdk import Stack, Token
 from constructs import Construct
 
-from comprehend_jobs._private import api_model, job_limits
+from comprehend_jobs._private import api_model, document_rules, job_limits
 from comprehend_jobs._private.checked_job import CheckedJobProps, ModelSource
 from comprehend_jobs._private.tag_rules import check_tags
 from comprehend_jobs._private.validation import Problems, is_unresolved
@@ -489,6 +489,12 @@ def check_job(
         type_fields=type_fields,
     )
     check_flags(problems, stop_on_delete=stop_on_delete, wait_for_completion=wait_for_completion)
+    reading = document_rules.reading_format(input_format)
+    if storage is not None and reading is not None:
+        # The local folders the storage uploads, against this job type's limits (the
+        # pattern checks its own documents the same way; a folder added after the job is
+        # checked by the storage against the jobs that read it).
+        document_rules.check_storage_documents(problems, storage, job_type.stem, reading)
     problems.raise_if_any()
     return checked
 

@@ -1,12 +1,14 @@
 """Routes to S3 in the app: which route tables have an S3 gateway endpoint or a default
-route through a NAT or internet gateway, and the synth check that ``JobNetwork``'s own S3
-gateway endpoint shares no route table with another one.
+route through a NAT or internet gateway, the synth check that ``JobNetwork``'s own S3
+gateway endpoint shares no route table with another one, and the warning for subnets
+whose routes cannot be seen at synth.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import jsii
@@ -16,6 +18,31 @@ from constructs import Construct, IValidation
 
 #: An S3 service name written out (``com.amazonaws.<region>.s3``).
 _S3_SERVICE_NAME = re.compile(r"^(?:cn\.)?com\.amazonaws\.[a-z0-9-]+\.s3$")
+
+
+#: The fix of a JobNetwork on an imported VPC (``existing_vpc``): say so, or add an endpoint.
+S3_ROUTE_FIX_IMPORTED_VPC = (
+    "pass s3_gateway_endpoint=False to say so (no warning), or s3_gateway_endpoint=True, "
+    "with the subnets' route table IDs, to have an S3 gateway endpoint added"
+)
+#: The fix of a JobNetwork on subnet IDs (``JobNetwork.from_ids``): without the VPC no
+#: endpoint can be added, so saying so is the only answer.
+S3_ROUTE_FIX_BY_IDS = (
+    "pass s3_gateway_endpoint=False to JobNetwork.from_ids to say so (no warning; "
+    "without the VPC no endpoint can be added)"
+)
+
+
+def s3_route_warning(subnet_ids: Sequence[str], fix: str) -> str:
+    """The ``comprehend-jobs:s3-route`` warning for job subnets whose routes cannot be
+    checked at synth, ending in ``fix``: how the user vouches for the routes where they
+    are (a prop in Python, a context key in the example app)."""
+    return (
+        f"Comprehend jobs in subnets {', '.join(subnet_ids)} need a route to S3 to read "
+        "their input and write their results, and their routes cannot be checked at synth "
+        "(the VPC or subnets are imported). Fix: make sure their route tables have an S3 "
+        f"gateway endpoint or a default route through a NAT gateway, then {fix}."
+    )
 
 
 def route_table_id(subnet: ec2.ISubnet) -> str | None:

@@ -24,7 +24,7 @@ from aws_cdk import Annotations, CustomResource
 from constructs import Construct, IValidation
 
 from comprehend_jobs._lambda.job_types import RESOURCE_TYPE
-from comprehend_jobs._private import checked_job, job_request, job_rules
+from comprehend_jobs._private import checked_job, document_rules, job_request, job_rules
 from comprehend_jobs._private.provider import JobProvider
 from comprehend_jobs._private.validation import Problems, construct_label, describe_problem
 from comprehend_jobs.input_options import InputFormat
@@ -209,6 +209,16 @@ class AnalysisJob(Construct):
             check = provider.input_checks[storage.node.path] = _InputDocumentsCheck(storage)
             self.node.add_validation(check)
         check.jobs.append(self)
+        # The storage's folders passed this job's document rules (here or in the composing
+        # construct); a folder it uploads later is checked against this job when added.
+        reading = document_rules.reading_format(checked.input_format)
+        if reading is not None:
+            document_rules.record_reading(
+                storage,
+                document_rules.Reading(
+                    f"{type(self).__name__} at {self.node.path!r}", job_type.stem, reading
+                ),
+            )
 
         #: The job's ID (``JobId``), known after deployment.
         self.job_id = self.resource.get_att_string("JobId")
