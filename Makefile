@@ -21,7 +21,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # Two tiers: `make quick` (lint, types and the tests not marked slow, on both cores) while
 # working; `make test`, the full gate CI runs (.ci/run).
-.PHONY: all synth test quick lint typecheck unit integ-snapshots integ-update integ bench clean test-min
+.PHONY: all synth test quick lint typecheck unit integ-snapshots integ-update integ bench clean test-min rehearse-all
 
 all: test
 
@@ -94,6 +94,13 @@ test-min: $(MIN)/.installed node_modules/.installed $(TOOLS)/.installed
 # The fast tier needs neither checkov's venv nor the npm tools: no slow test runs here.
 quick: lint typecheck
 	$(BIN)/python -m pytest -q -m 'not slow' -n 2
+
+# The composition generator's full sweep: the 3-wise covering design of every option the
+# API accepts, each composition refused or synthesized under the four packs and rehearsed
+# (README, Every composition the API accepts). About ten minutes on both cores;
+# never part of test, which runs the pairwise designs.
+rehearse-all: $(VENV)/.installed node_modules/.installed
+	COMPOSITIONS=full $(BIN)/python -m pytest -q -n 2 tests/test_compositions.py
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python bench/run.py

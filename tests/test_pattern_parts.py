@@ -11,7 +11,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import Environment, Stack
+from aws_cdk import Environment, Size, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
@@ -375,3 +375,50 @@ def test_your_own_uploads_are_not_changed_by_ours(beside_yours: dict[str, Any]) 
     for logical_id, resource in yours["Resources"].items():
         if resource["Type"] != "AWS::CDK::Metadata":
             assert mixed["Resources"][logical_id] == resource, logical_id
+
+
+def _same_settings_as_ours(stack: Stack, site: s3.Bucket) -> s3deploy.BucketDeployment:
+    """A user's BucketDeployment with the props the library's uploads use."""
+    return s3deploy.BucketDeployment(
+        stack,
+        "Mine",
+        sources=[s3deploy.Source.asset(SAMPLES)],
+        destination_bucket=site,
+        memory_limit=1024,
+        ephemeral_storage_size=Size.mebibytes(512),
+    )
+
+
+def test_your_upload_on_our_function_made_after_ours_fails_synth_naming_it() -> None:
+    app = new_app()
+    stack = Stack(app, "Shared", env=ENV)
+    ComprehendAnalysis(stack, "Claims", recognizer_arn=RECOGNIZER, input_documents=SAMPLES)
+    _same_settings_as_ours(stack, s3.Bucket(stack, "Site", enforce_ssl=True))
+
+    with pytest.raises(Exception, match=r"BucketDeployment at 'Shared/Mine' runs on") as error:
+        app.synth()
+    assert "memory_limit=1025" in str(error.value)
+
+
+def test_your_upload_on_our_function_made_before_ours_is_refused_at_once() -> None:
+    stack = Stack(new_app(), "SharedFirst", env=ENV)
+    _same_settings_as_ours(stack, s3.Bucket(stack, "Site", enforce_ssl=True))
+
+    with pytest.raises(PropValidationError, match="input_documents="):
+        ComprehendAnalysis(stack, "Claims", recognizer_arn=RECOGNIZER, input_documents=SAMPLES)
+
+
+def test_your_upload_with_other_settings_synthesizes_beside_ours() -> None:
+    app = new_app()
+    stack = Stack(app, "Apart", env=ENV)
+    ComprehendAnalysis(stack, "Claims", recognizer_arn=RECOGNIZER, input_documents=SAMPLES)
+    s3deploy.BucketDeployment(
+        stack,
+        "Mine",
+        sources=[s3deploy.Source.asset(SAMPLES)],
+        destination_bucket=s3.Bucket(stack, "Site", enforce_ssl=True),
+        memory_limit=1025,
+        ephemeral_storage_size=Size.mebibytes(512),
+    )
+    uploads = _uploads(app.synth().get_stack_by_name("Apart").template)
+    assert len(set(uploads.values())) == 2

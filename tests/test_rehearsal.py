@@ -27,7 +27,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from examples.stacks import EXAMPLES, stack_name, synthesized
 from nag_support import new_app
 from rehearsal.calls import CallLister
-from rehearsal.lint import PolicyUnderTest, lint, stale_suppressions
+from rehearsal.lint import lint, policies_of, stale_suppressions
 from rehearsal.rehearse import (
     DENIED,
     RETAINED_BROKEN,
@@ -407,30 +407,6 @@ def test_removing_the_last_job_of_a_type_can_still_stop_it() -> None:
 # -- parliament ------------------------------------------------------------------------
 
 
-def policies_of(deployed: DeployedTemplate) -> list[PolicyUnderTest]:
-    """Every policy document of a resolved template, labelled by stack and logical ID."""
-    found = []
-    for logical_id, resource in deployed.resources.items():
-        props = resource["Properties"]
-        label = f"{deployed.stack_name}/{logical_id}"
-        kind = resource["Type"]
-        if kind in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
-            found.append(PolicyUnderTest(label, "identity", props["PolicyDocument"]))
-        elif kind == "AWS::IAM::Role":
-            found.append(PolicyUnderTest(label, "trust", props["AssumeRolePolicyDocument"]))
-            for inline in props.get("Policies", []):
-                found.append(
-                    PolicyUnderTest(
-                        f"{label}/{inline['PolicyName']}", "identity", inline["PolicyDocument"]
-                    )
-                )
-        elif kind == "AWS::KMS::Key":
-            found.append(PolicyUnderTest(label, "resource", props["KeyPolicy"]))
-        elif kind == "AWS::S3::BucketPolicy":
-            found.append(PolicyUnderTest(label, "resource", props["PolicyDocument"]))
-    return found
-
-
 def test_parliament_finds_nothing_of_medium_severity_or_worse() -> None:
     documents = [p for stack in every_stack().values() for p in policies_of(stack.deployed)]
     assert len(documents) > 100
@@ -575,6 +551,13 @@ MUTATIONS: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = [
         _drop_action("iam:PassRole"),
         DENIED,
         "iam:PassRole",
+    ),
+    (
+        "handler-cleanup-wait",
+        "ExampleClassification",
+        _drop_action("cloudformation:DescribeStacks"),
+        DENIED,
+        "cloudformation:DescribeStacks",
     ),
     (
         "handler-tag",

@@ -55,6 +55,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from comprehend_jobs._private.handler_resources import log_key_statement
 from comprehend_jobs._private.network_rules import (
     check_created_vpc,
     check_endpoint_without_vpc,
@@ -78,6 +79,7 @@ from comprehend_jobs._private.s3_routes import (
 )
 from comprehend_jobs._private.validation import Problems, construct_label
 from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks_under
+from comprehend_jobs.job_handler import LOG_KEY_POLICY_WARNING, JobHandler
 
 __all__ = [
     "S3_ROUTE_WARNING",
@@ -105,8 +107,11 @@ class JobNetwork(Construct):
         security group's HTTPS egress is limited to. Default: None (443 to 0.0.0.0/0,
         see the module doc). Not with ``security_groups``.
     :param flow_log_retention: how long flow logs are kept. Default: None (one year).
-    :param flow_log_key: encrypts the flow-log group; its key policy must allow the
-        CloudWatch Logs service. Default: None (a key is created, rotation on).
+    :param flow_log_key: encrypts the flow-log group; its key policy must let CloudWatch
+        Logs of the stack's Region use it (``JobHandler.log_key_statement(stack)``). A
+        ``kms.Key`` of the same app gets that statement here; an imported key's owner must
+        add it, and a synth warning (``comprehend-jobs:log-key-policy``) says so. Default:
+        None (a key is created, rotation on).
     :param removal_policy: of the flow-log group and key. Default: None (RETAIN).
     :param s3_gateway_endpoint: whether to give the job subnets of ``existing_vpc`` a
         route to S3 through an S3 gateway endpoint (free). Default: None (auto: added on
@@ -319,6 +324,8 @@ class JobNetwork(Construct):
                 )
             )
             key = created_key
+        else:
+            self._let_logs_use(stack, key)
         group = logs.LogGroup(
             self,
             "FlowLogGroup",
@@ -373,6 +380,27 @@ class JobNetwork(Construct):
         )
         flow_log.node.add_dependency(policy_doc)
         return vpc
+
+    def _let_logs_use(self, stack: Stack, key: kms.IKey) -> None:
+        """Without the log statement in a brought key's policy, CloudFormation fails to
+        create the flow-log group. The stack's job handler already saw to its own log key
+        (the pattern's network shares it); another key of this app gets the statement, and
+        an imported key's owner is told to add it."""
+        handler = stack.node.try_find_child(JobHandler.ID)
+        if isinstance(handler, JobHandler) and handler.log_key is key:
+            return
+        if key.add_to_resource_policy(log_key_statement(stack)).statement_added:
+            return
+        Annotations.of(self).add_warning_v2(
+            LOG_KEY_POLICY_WARNING,
+            f"The flow-log key {key.node.path} is imported, so this stack cannot add to its "
+            "key policy; unless the policy lets CloudWatch Logs use it, CloudFormation fails "
+            "to create the flow-log group. Its owner must add the statement "
+            "JobHandler.log_key_statement(stack) (Sid AllowCloudWatchLogsOfThisAccount: "
+            "principal logs.<region>.<url suffix>, kms:Encrypt, kms:Decrypt, "
+            "kms:ReEncrypt*, kms:GenerateDataKey* and kms:DescribeKey, for log groups of "
+            "this account and Region) before the deployment.",
+        )
 
     def _job_security_group(self, s3_prefix_list_id: str | None) -> ec2.SecurityGroup:
         assert self.vpc is not None, "a job security group is made only in a known VPC"

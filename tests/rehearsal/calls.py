@@ -520,6 +520,19 @@ class CallLister:
                 calls.append((is_complete, describe, job_arn, "is_complete: Describe*Job", {}))
         if stop and (not verbs or "Stop" in verbs):
             calls.append((on_event, job_type.iam_action("Stop"), job_arn, "Delete: Stop*Job", {}))
+        if not stop and (not verbs or "Stop" in verbs):
+            # A job the Delete leaves running is waited for in an update's cleanup: the
+            # Delete reads its stack's status, is_complete the job's.
+            calls.append(
+                (
+                    on_event,
+                    "cloudformation:DescribeStacks",
+                    self.t.stack_id,
+                    "Delete: the stack's status (wait in cleanup?)",
+                    {},
+                )
+            )
+            calls.append((is_complete, describe, job_arn, "is_complete: the job waited for", {}))
         for function, action, resource, why, call_context in calls:
             key_ref = self.key_by_reference(resource) if action.startswith("kms:") else None
             yield self._role_call(
@@ -621,7 +634,7 @@ class CallLister:
                 yield as_role(
                     "kms:Decrypt",
                     why="S3 decrypts SSE-KMS input for the job",
-                    context=via_s3,
+                    context={**via_s3, **_alias_context(in_key)},
                     **self.key_target(in_key),
                 )
             out_bucket, out_prefix = _split_s3_uri(request["OutputDataConfig"]["S3Uri"])
@@ -635,11 +648,10 @@ class CallLister:
             )
             out_key = request["OutputDataConfig"].get("KmsKeyId") or self.bucket_key(out_bucket)
             if out_key:
-                key_context: dict[str, str | list[str]] = dict(via_s3)
-                if "alias/" in str(out_key):
-                    key_context["kms:ResourceAliases"] = [
-                        "alias/" + str(out_key).split("alias/")[1]
-                    ]
+                key_context: dict[str, str | list[str]] = {
+                    **via_s3,
+                    **_alias_context(str(out_key)),
+                }
                 for action in ("kms:GenerateDataKey", "kms:Decrypt"):
                     yield as_role(
                         action,
@@ -774,9 +786,20 @@ class CallLister:
                     yield as_role(
                         action,
                         why=why,
-                        context={"kms:ViaService": f"s3.{env.region}.{env.url_suffix}"},
+                        context={
+                            "kms:ViaService": f"s3.{env.region}.{env.url_suffix}",
+                            **_alias_context(str(dest_key)),
+                        },
                         **self.key_target(dest_key),
                     )
+
+
+def _alias_context(key: str) -> dict[str, list[str]]:
+    """For a key given as an alias (``alias/NAME`` or an alias ARN): the alias, as KMS
+    puts it in ``kms:ResourceAliases`` of every request on the key behind it."""
+    if "alias/" not in key:
+        return {}
+    return {"kms:ResourceAliases": ["alias/" + key.split("alias/", 1)[1]]}
 
 
 _S3_URI = re.compile(r"^s3://([^/]+)/?(.*)$")

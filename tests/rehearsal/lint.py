@@ -41,7 +41,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from rehearsal.template import DeployedTemplate
 
 PolicyKind = Literal["identity", "resource", "trust"]
 
@@ -196,10 +199,15 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
         issue="UNKNOWN_CONDITION_FOR_ACTION",
         action="kms:*",
-        detail=r"Unknown condition kms:ResourceAliases for action kms:(Decrypt|GenerateDataKey)\b",
+        detail=(
+            r"Unknown condition kms:ResourceAliases for action "
+            r"kms:(Decrypt|Encrypt|DescribeKey|GenerateDataKey\w*|ReEncrypt\w*)\b"
+        ),
         reason=(
-            "the SAR lists kms:ResourceAliases under the KMS key resource type of Decrypt and "
-            "GenerateDataKey; parliament 1.6.4 checks only per-action condition keys"
+            "the SAR lists kms:ResourceAliases under the KMS key resource type, which each of "
+            "these actions takes (a key given as an alias: the job's output key, a brought "
+            "input bucket's key for the job and for the upload's CDK action groups); "
+            "parliament 1.6.4 checks only per-action condition keys"
         ),
     ),
     Suppression(
@@ -406,3 +414,27 @@ def _parliament() -> Any:
     finally:
         del sys.modules["pkg_resources"]
     return parliament
+
+
+def policies_of(deployed: DeployedTemplate) -> list[PolicyUnderTest]:
+    """Every policy document of a resolved template, labelled by stack and logical ID."""
+    found = []
+    for logical_id, resource in deployed.resources.items():
+        props = resource["Properties"]
+        label = f"{deployed.stack_name}/{logical_id}"
+        kind = resource["Type"]
+        if kind in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            found.append(PolicyUnderTest(label, "identity", props["PolicyDocument"]))
+        elif kind == "AWS::IAM::Role":
+            found.append(PolicyUnderTest(label, "trust", props["AssumeRolePolicyDocument"]))
+            for inline in props.get("Policies", []):
+                found.append(
+                    PolicyUnderTest(
+                        f"{label}/{inline['PolicyName']}", "identity", inline["PolicyDocument"]
+                    )
+                )
+        elif kind == "AWS::KMS::Key":
+            found.append(PolicyUnderTest(label, "resource", props["KeyPolicy"]))
+        elif kind == "AWS::S3::BucketPolicy":
+            found.append(PolicyUnderTest(label, "resource", props["PolicyDocument"]))
+    return found

@@ -3,11 +3,12 @@
 ``rehearse(deployed)`` lists every call the deployed system makes (``calls``), evaluates
 each against the resolved policies with the IAM simulator (``simulate``), checks that
 CloudFormation can deliver each job to our handler, that every job subnet has a route to
-S3 and its security groups let the job reach S3 and its own members, and that nothing
-retained at teardown depends on something deleted. ``rehearse_update(old, new)`` adds the
-calls an update makes in CloudFormation's cleanup phase (the Delete of a removed job runs
-after the new policies are in place). Each problem is an ``Outcome`` with a verdict other
-than ``allowed``; a template AWS would run has none.
+S3 and its security groups let the job reach S3 and its own members, that CloudWatch Logs
+may use each log group's key (a key the template does not hold only when the stack warned
+about it), and that nothing retained at teardown depends on something deleted.
+``rehearse_update(old, new)`` adds the calls an update makes in CloudFormation's cleanup
+phase (the Delete of a removed job runs after the new policies are in place). Each problem
+is an ``Outcome`` with a verdict other than ``allowed``; a template AWS would run has none.
 """
 
 from __future__ import annotations
@@ -289,6 +290,34 @@ def teardown(deployed: DeployedTemplate) -> Iterator[Outcome]:
         )
 
 
+#: The synth warning a stack gives when its log key is imported (``JobHandler``'s
+#: ``LOG_KEY_POLICY_WARNING``): the key policy is its owner's, who is told what to add.
+LOG_KEY_POLICY_WARNING = "comprehend-jobs:log-key-policy"
+
+
+def log_keys(deployed: DeployedTemplate, warnings: Iterable[str] = ()) -> Iterator[Outcome]:
+    """May CloudWatch Logs use each log group's key? A key of the template is judged by
+    its key policy with the other calls (family ``logs``); a key the template does not
+    hold (imported, another account's) passes only when the stack warned at synth that its
+    owner must let CloudWatch Logs use it, for without that statement CloudFormation fails
+    to create the group."""
+    warned = any(LOG_KEY_POLICY_WARNING in w for w in warnings)
+    lister = CallLister(deployed)
+    for logical_id, group in deployed.of_type("AWS::Logs::LogGroup").items():
+        key_ref = group["Properties"].get("KmsKeyId")
+        if not key_ref or lister.key_by_reference(key_ref) is not None:
+            continue
+        yield Outcome(
+            "logs",
+            EXTERNAL if warned else DENIED,
+            f"CloudWatch Logs for {logical_id} -> key {key_ref}",
+            "imported log key; warned at synth"
+            if warned
+            else "a key the template does not hold, whose policy nothing warns must let "
+            "CloudWatch Logs use it: creating the log group fails",
+        )
+
+
 def rehearse(
     deployed: DeployedTemplate,
     warnings: Iterable[str] = (),
@@ -305,6 +334,7 @@ def rehearse(
     ]
     outcomes += evaluate_calls(deployed, lister.all())
     outcomes += list(network(deployed, warnings, assumed_routes))
+    outcomes += list(log_keys(deployed, warnings))
     outcomes += list(teardown(deployed))
     return outcomes
 

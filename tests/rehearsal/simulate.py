@@ -5,14 +5,18 @@ evaluates identity policies and a resource policy (a bucket policy, a key policy
 trust policy) for one request the way IAM does: explicit deny, the key-policy and trust
 rules, every condition operator, and it checks the action and the resource ARN against the
 Service Authorization Reference it bundles. ``simulate.mjs`` runs a whole batch in one
-Node process, so the rehearsal pays for Node once per batch, not once per call.
+Node process, so the rehearsal pays for Node once per batch, not once per call; and one
+Node process (``--serve``) answers every batch of a Python process, so a run that rehearses
+hundreds of templates loads Node and the bundled data once.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,8 +82,60 @@ class SimulatorMissingError(RuntimeError):
     """The evaluator is not installed (run the tests through ``make``)."""
 
 
+class _Server:
+    """One ``simulate.mjs --serve`` process: a JSON batch per line each way."""
+
+    def __init__(self, node: str) -> None:
+        # A file, not a pipe: nothing reads stderr until the process fails, and a full
+        # pipe would block it.
+        self.errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed with the process)
+        self.process = subprocess.Popen(
+            [node, str(SCRIPT), "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            cwd=ROOT,
+        )
+        atexit.register(self.close)
+
+    def ask(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The decisions on one batch of simulations."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(batch) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait(timeout=10)
+            self.errors.seek(0)
+            raise RuntimeError(f"iam-simulate failed: {self.errors.read()[-2000:]}")
+        answer: list[dict[str, Any]] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        """End the process (its stdin closes) and drop its stderr file."""
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.errors.close()
+
+
+_SERVERS: dict[str, _Server] = {}
+
+
+def _server(node: str) -> _Server:
+    server = _SERVERS.get(node)
+    if server is None or server.process.poll() is not None:
+        server = _SERVERS[node] = _Server(node)
+    return server
+
+
 def evaluate(requests: Sequence[Request]) -> list[Decision]:
-    """IAM's decision for each request, in order (one Node process for the batch)."""
+    """IAM's decision for each request, in order (one batch for the process's simulator)."""
     if not requests:
         return []
     node = shutil.which("node")
@@ -88,19 +144,9 @@ def evaluate(requests: Sequence[Request]) -> list[Decision]:
             "the deploy rehearsal needs Node and @cloud-copilot/iam-simulate: run the tests "
             "through `make test` (it runs `npm ci`), or run `npm ci` yourself"
         )
-    completed = subprocess.run(
-        [node, str(SCRIPT)],
-        input=json.dumps([r.to_json() for r in requests]),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"iam-simulate failed: {completed.stderr[-2000:]}")
+    answers = _server(node).ask([r.to_json() for r in requests])
     decisions = []
-    for raw in json.loads(completed.stdout):
+    for raw in answers:
         detail = raw.get("note") or ""
         result = raw["result"]
         if result == "Error":

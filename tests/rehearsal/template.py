@@ -28,6 +28,11 @@ PARTITION = "aws"
 URL_SUFFIX = "amazonaws.com"
 
 _NO_VALUE = object()
+#: Region prefix -> (partition, URL suffix), for the Regions outside the ``aws`` partition.
+_PARTITIONS: dict[str, tuple[str, str]] = {
+    "cn-": ("aws-cn", "amazonaws.com.cn"),
+    "us-gov-": ("aws-us-gov", "amazonaws.com"),
+}
 
 
 class UnresolvableError(ValueError):
@@ -46,6 +51,20 @@ class Environment:
     region: str = REGION
     partition: str = PARTITION
     url_suffix: str = URL_SUFFIX
+
+    @classmethod
+    def of(cls, account: str | None = None, region: str | None = None) -> Environment:
+        """The environment of a stack in ``account`` and ``region`` (the fake ones where a
+        stack names none): the partition and URL suffix are the Region's, as
+        CloudFormation's ``AWS::Partition`` and ``AWS::URLSuffix`` give them."""
+        region = region or REGION
+        partition, url_suffix = PARTITION, URL_SUFFIX
+        for prefix, (name, suffix) in _PARTITIONS.items():
+            if region.startswith(prefix):
+                partition, url_suffix = name, suffix
+        return cls(
+            account=account or ACCOUNT, region=region, partition=partition, url_suffix=url_suffix
+        )
 
 
 class DeployedTemplate:

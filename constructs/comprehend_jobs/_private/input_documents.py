@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import jsii
 from aws_cdk import CfnResource, Size, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_deployment as s3deploy
-from constructs import Construct
+from constructs import Construct, IValidation
 
 from comprehend_jobs._private.handler_resources import log_write_statement
 from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
@@ -37,6 +37,11 @@ from comprehend_jobs.compliance.checkov import DEPLOY_TIME_FUNCTION, skip_checks
 from comprehend_jobs.encryption import KeyReference
 from comprehend_jobs.errors import PropValidationError
 from comprehend_jobs.job_handler import JobHandler
+
+if TYPE_CHECKING:
+    # The functions that upload import it when they run: an app that uploads no
+    # documents never loads aws_s3_deployment.
+    from aws_cdk import aws_s3_deployment as s3deploy
 
 #: What ``input_documents`` accepts, for messages.
 DOCUMENTS_FORMS = "a folder that exists, or a list of aws_s3_deployment sources"
@@ -69,6 +74,8 @@ def check_documents(problems: Problems, prop: str, documents: object) -> None:
 def sources_of(documents: str | Sequence[s3deploy.ISource]) -> list[s3deploy.ISource]:
     """The deployment sources for a folder path or a list of sources."""
     if isinstance(documents, str):
+        from aws_cdk import aws_s3_deployment as s3deploy
+
         return [s3deploy.Source.asset(documents)]
     return list(documents)
 
@@ -88,6 +95,8 @@ def upload_documents(
     object does not carry it (BucketDeployment grants only ``bucket.encryption_key``):
     writing SSE-KMS objects needs kms:GenerateDataKey, and multipart uploads kms:Decrypt,
     granted only through S3."""
+    from aws_cdk import aws_s3_deployment as s3deploy
+
     runner = _UploadRunner.of(scope)
     upload = s3deploy.BucketDeployment(
         scope,
@@ -124,6 +133,8 @@ def _encryption_of(bucket: s3.IBucket, bucket_key: KeyReference | None) -> dict[
     key_arn = key.key_arn if key is not None else bucket_key.key_arn if bucket_key else None
     if key_arn is None:
         return {}
+    from aws_cdk import aws_s3_deployment as s3deploy
+
     return {
         "server_side_encryption": s3deploy.ServerSideEncryption.AWS_KMS,
         "server_side_encryption_aws_kms_key_id": key_arn,
@@ -188,6 +199,9 @@ class _UploadRunner(Construct):
         self._handler = handler
         self._policy: iam.ManagedPolicy | None = None
         self._acknowledged: set[str] = set()
+        #: The library's uploads (paths): any other BucketDeployment on this role is a user's.
+        self.uploads: set[str] = set()
+        self.node.add_validation(_NoUserUploadsOnOurFunction(self))
 
     def add(
         self, upload: s3deploy.BucketDeployment, bucket: s3.IBucket, bucket_key: KeyReference | None
@@ -195,6 +209,7 @@ class _UploadRunner(Construct):
         """Grant ``bucket_key`` (when the bucket does not carry it), keep the grants
         managed, make ``upload`` wait for them, and acknowledge the new wildcards."""
         stack = Stack.of(self)
+        self.uploads.add(upload.node.path)
         key_resource = None
         if bucket_key is not None and bucket.encryption_key is None:
             key_resource = bucket_key.grant_resource
@@ -259,3 +274,34 @@ class _UploadRunner(Construct):
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
+
+
+@jsii.implements(IValidation)
+class _NoUserUploadsOnOurFunction:
+    """Fails synth when a user's BucketDeployment, made after the library's uploads with
+    the same ``_OWN_FUNCTION`` props, shares their function: it would run as the library's
+    upload role, and its grants would land on that role. (One made before is refused when
+    the library's first upload is made.)"""
+
+    def __init__(self, runner: _UploadRunner) -> None:
+        self._runner = runner
+
+    def validate(self) -> list[str]:
+        from aws_cdk import aws_s3_deployment as s3deploy
+
+        role_path = self._runner.role.node.path
+        shared = sorted(
+            construct.node.path
+            for construct in Stack.of(self._runner).node.find_all()
+            if isinstance(construct, s3deploy.BucketDeployment)
+            and construct.node.path not in self._runner.uploads
+            and construct.handler_role.node.path == role_path
+        )
+        return [
+            f"BucketDeployment at {path!r} runs on comprehend-jobs' upload function (it has "
+            "memory_limit=1024 and ephemeral_storage_size=512 MiB, as the library's uploads "
+            "do, and BucketDeployment shares one function per such setting in a stack), so "
+            "it would copy as the library's role. Fix: give it another memory_limit or "
+            "ephemeral_storage_size (e.g. memory_limit=1025)."
+            for path in shared
+        ]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_deployment as s3deploy
 
 from comprehend_jobs._private.input_documents import check_documents
 from comprehend_jobs._private.key_rules import resolve_key
@@ -25,6 +25,11 @@ from comprehend_jobs._private.prefix_rules import (
 from comprehend_jobs._private.validation import Problems
 from comprehend_jobs.encryption import KeyReference
 from comprehend_jobs.interfaces import IJobEncryption
+
+if TYPE_CHECKING:
+    # Annotations only: aws_s3_deployment is loaded where documents are uploaded
+    # (_private/input_documents.py), so an app that uploads none never loads it.
+    from aws_cdk import aws_s3_deployment as s3deploy
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,24 @@ def check_brought_buckets(
         if not is_bucket(bucket):
             problems.add(prop, bucket, "an s3.IBucket", "pass s3.Bucket.from_bucket_name(...)")
             continue
+        if prop != "existing_access_log_bucket" and _key_is_alias(bucket.encryption_key):
+            # The role's grant on the bucket's key names the key's ARN; an alias's ARN
+            # never matches a request on the key behind it, so the job could not read or
+            # write the SSE-KMS objects.
+            problems.add(
+                prop,
+                bucket,
+                "a bucket imported with its key itself (a kms.IKey with a key ARN), not an "
+                "alias: IAM matches kms:Decrypt and kms:GenerateDataKey against the key's "
+                "ARN, never an alias ARN",
+                "import the bucket with encryption_key=kms.Key.from_key_arn(...)"
+                + (
+                    ", or with no encryption_key and input_bucket_key='alias/NAME' (the "
+                    "role is then granted the key through its alias)"
+                    if prop == "existing_input_bucket"
+                    else ""
+                ),
+            )
         region = bucket.env.region
         if (
             prop != "existing_access_log_bucket"
@@ -155,6 +178,16 @@ def check_brought_buckets(
                 "writes only same-Region buckets)",
                 f"use a bucket in {stack.region}, or deploy the stack to {region}",
             )
+
+
+def _key_is_alias(key: object) -> bool:
+    """True for a key object that is an alias (``kms.Alias``, ``Alias.from_alias_name``)."""
+    if key is None:
+        return False
+    try:
+        return hasattr(key, "alias_name") or ":alias/" in str(getattr(key, "key_arn", ""))
+    except Exception:  # a key object that cannot say: left to the grant
+        return False
 
 
 def check_prefixes(problems: Problems, input_prefix: object, output_prefix: object) -> None:
