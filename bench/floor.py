@@ -2,9 +2,12 @@
 
 Each stack here holds the same resources as the stack ``app.py`` makes for its flow with
 every default (``tests/test_bench_floor.py`` checks that each resource type appears as
-many times in both): 3 KMS keys, 3 buckets with their policies, a 2-AZ isolated VPC with
+many times in both, that the functions have the same settings and that the upload takes
+the same properties): 3 KMS keys, 3 buckets with their policies, a 2-AZ isolated VPC with
 an S3 gateway endpoint, flow logs and a security group with its rules, the upload of the
-flow's sample documents (``BucketDeployment``), 8 roles, 7 managed policies (the grants
+flow's sample documents (a ``BucketDeployment`` on a function of its own, 1024 MiB with
+512 MiB of ephemeral storage, and one role, log group and managed policy under the
+handler, as the library runs every upload of a stack), 8 roles, 7 managed policies (the grants
 aws-cdk-lib makes inline are moved into managed ones, as the app does), 6 log groups,
 7 functions, a ``custom_resources.Provider`` with its waiter state machine, the job's
 custom resource, the placeholder-model rule and the three outputs. It is made with plain
@@ -46,6 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HANDLER_CODE = ROOT / "lambda"
 #: Not code the handler needs (the app's asset leaves the same files out).
 HANDLER_EXCLUDES = ["__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache"]
+#: The stack-level ID BucketDeployment gives the function it runs with memory_limit=1024
+#: and ephemeral_storage_size=512 MiB (the library's upload function).
+UPLOAD_FUNCTION_ID = "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C1024MiB512MiB"
 
 
 @dataclass(frozen=True)
@@ -242,9 +248,15 @@ def floor_stack(app: cdk.App, stack_id: str) -> cdk.Stack:
         ],
     )
 
-    # The sample documents, uploaded before the job starts.
-    upload_role = _lambda_role(scope, "InputDocumentsRole")
-    upload_logs = _log_group(scope, "InputDocumentsLogs", log_key)
+    # The sample documents, uploaded before the job starts, as the library uploads every
+    # stack's documents: on a BucketDeployment function of its own (memory 1024 MiB,
+    # ephemeral storage 512 MiB: BucketDeployment shares one function per stack and set
+    # of those props) whose one role, log group and managed policy sit under the handler.
+    handler_scope = Construct(stack, "Handler")
+    upload_scope = Construct(handler_scope, "InputDocuments")
+    upload_role = _lambda_role(upload_scope, "Role")
+    upload_logs = _log_group(upload_scope, "Logs", log_key)
+    upload_role.add_to_principal_policy(_log_write(upload_logs))
     upload = s3deploy.BucketDeployment(
         scope,
         "InputDocuments",
@@ -255,19 +267,18 @@ def floor_stack(app: cdk.App, stack_id: str) -> cdk.Stack:
         retain_on_delete=True,
         role=upload_role,
         log_group=upload_logs,
+        server_side_encryption=s3deploy.ServerSideEncryption.AWS_KMS,
+        server_side_encryption_aws_kms_key_id=data_key.key_arn,
+        memory_limit=1024,
+        ephemeral_storage_size=cdk.Size.mebibytes(512),
     )
-    upload_role.add_to_principal_policy(_log_write(upload_logs))
-    upload.node.add_dependency(_managed(scope, "InputDocumentsPolicy", upload_role))
-    for child in stack.node.children:
-        # BucketDeployment's function (a stack-level singleton) has no prop for its key.
-        function = child.node.default_child
-        if child.node.id.startswith("Custom::CDKBucketDeployment") and isinstance(
-            function, cdk.CfnResource
-        ):
-            function.add_property_override("KmsKeyArn", log_key.key_arn)
+    upload.node.add_dependency(_managed(upload_scope, "Policy", upload_role))
+    upload_function = stack.node.find_child(UPLOAD_FUNCTION_ID).node.default_child
+    # BucketDeployment has no prop for its function's environment key.
+    assert isinstance(upload_function, cdk.CfnResource)
+    upload_function.add_property_override("KmsKeyArn", log_key.key_arn)
 
     # The handler: its role and caller policy, on_event and is_complete with log groups.
-    handler_scope = Construct(stack, "Handler")
     handler_role = _lambda_role(handler_scope, "Role")
     function_logs = [
         _log_group(handler_scope, f"{id}Logs", log_key) for id in ("OnEvent", "IsComplete")

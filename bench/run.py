@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource as rusage
 import statistics
 import subprocess
 import sys
@@ -33,15 +34,21 @@ LIMITS = {
 }
 
 
-def _timed(command: Sequence[str], env: dict[str, str] | None = None) -> float:
+def _timed(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds of one run of ``command``, and the CPU seconds (user and system) it
+    and its children (Node, and the processes Node starts) spent."""
     # Bytecode is cached, as for a user's repeated `cdk synth`: with PYTHONDONTWRITEBYTECODE
     # set, every run would compile this repository's modules again (the installed
     # packages' bytecode is written at install); the warm-up round writes the caches.
     env = dict(os.environ if env is None else env)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    before = rusage.getrusage(rusage.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = rusage.getrusage(rusage.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def paired(
@@ -53,15 +60,23 @@ def paired(
 
 
 def rounds(
-    commands: dict[str, Sequence[str]], count: int, env: dict[str, str] | None = None
+    commands: dict[str, Sequence[str]],
+    count: int,
+    env: dict[str, str] | None = None,
+    *,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
-    """Seconds of each command over ``count`` rounds, the commands taking turns in each."""
+    """Seconds of each command over ``count`` rounds, the commands taking turns in each;
+    each run's CPU seconds go into ``cpu`` (by command) when it is given."""
     for command in commands.values():
         _timed(command, env)  # warm the file cache
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(count):
         for name, command in commands.items():
-            times[name].append(_timed(command, env))
+            wall, spent = _timed(command, env)
+            times[name].append(wall)
+            if cpu is not None:
+                cpu.setdefault(name, []).append(spent)
     return times
 
 
@@ -193,6 +208,9 @@ def app_section(python: str, count: int) -> dict[str, Any]:
     use, and look slower than aws-cdk-lib alone is)."""
     env = dict(os.environ, CDK_OUTDIR=tempfile.mkdtemp(prefix="bench-app-"))
     results: dict[str, Any] = {"load_before": _machine()["load_1_5_15"]}
+    # CPU seconds beside wall seconds: on a busy machine a run waits for the CPU, which
+    # its wall time counts and its CPU time does not.
+    cpu: dict[str, list[float]] = {}
     times = rounds(
         {
             "empty": [python, "bench/stacks.py", "empty"],
@@ -205,9 +223,17 @@ def app_section(python: str, count: int) -> dict[str, Any]:
         },
         count,
         env,
+        cpu=cpu,
     )
     results["library_own_cost_app_without_packs_vs_floor"] = compare(
         times["floor"], times["app_without_packs"]
+    )
+    results["library_own_cost_app_without_packs_vs_floor_cpu"] = compare(
+        cpu["floor"], cpu["app_without_packs"]
+    )
+    results["app_with_nag_vs_floor_cpu"] = compare(cpu["floor"], cpu["app"])
+    results["app_with_nag_vs_floor_with_the_same_packs_cpu"] = compare(
+        cpu["floor_with_packs"], cpu["app"]
     )
     results["app_with_nag_vs_its_resources_from_aws_cdk_lib_alone"] = compare(
         times["floor"], times["app"]
@@ -224,8 +250,14 @@ def app_section(python: str, count: int) -> dict[str, Any]:
     results["per_round_app_without_packs_over_floor"] = [
         round(a / f, 3) for f, a in zip(times["floor"], times["app_without_packs"], strict=True)
     ]
+    results["per_round_app_without_packs_over_floor_cpu"] = [
+        round(a / f, 3) for f, a in zip(cpu["floor"], cpu["app_without_packs"], strict=True)
+    ]
     results["per_round_seconds"] = {
         name: [round(t, 2) for t in seconds] for name, seconds in times.items()
+    }
+    results["per_round_cpu_seconds"] = {
+        name: [round(t, 2) for t in seconds] for name, seconds in cpu.items()
     }
     results["rounds"] = count
     results["load_after"] = _machine()["load_1_5_15"]

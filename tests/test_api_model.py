@@ -60,6 +60,21 @@ def test_importing_the_library_does_not_load_botocore_session() -> None:
     assert out.strip().splitlines()[-1] == "False"
 
 
+def test_importing_the_library_reads_no_model() -> None:
+    # Reading botocore's model costs about 25 ms: a rule reads it when it needs a limit,
+    # never an import (an app whose jobs run outside a VPC may need none).
+    code = (
+        "import comprehend_jobs, comprehend_jobs.console\n"
+        "from comprehend_jobs import *\n"
+        "from comprehend_jobs._private import api_model\n"
+        "print(api_model._shapes.cache_info().currsize)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "0"
+
+
 # -- one validator: the constructs check values with the handler's own rules --------------
 
 _REQUEST: dict[str, Any] = {
@@ -132,8 +147,8 @@ def test_every_limit_the_constructs_use_is_botocores(botocore_model) -> None:
 
     model = botocore_model
     used = {
-        "network_rules.MAX_SUBNETS": network_rules.MAX_SUBNETS,
-        "network_rules.MAX_SECURITY_GROUPS": network_rules.MAX_SECURITY_GROUPS,
+        "network_rules.max_subnets": network_rules.max_subnets(),
+        "network_rules.max_security_groups": network_rules.max_security_groups(),
         "job_limits.job_name_max": job_limits.job_name_max(),
         "job_limits.tag_key_limits": job_limits.tag_key_limits(),
         "job_limits.tag_value_limits": job_limits.tag_value_limits(),
@@ -147,8 +162,8 @@ def test_every_limit_the_constructs_use_is_botocores(botocore_model) -> None:
         ),
     }
     botocore_says = {
-        "network_rules.MAX_SUBNETS": _member(model, "VpcConfig", "Subnets")["max"],
-        "network_rules.MAX_SECURITY_GROUPS": _member(model, "VpcConfig", "SecurityGroupIds")["max"],
+        "network_rules.max_subnets": _member(model, "VpcConfig", "Subnets")["max"],
+        "network_rules.max_security_groups": _member(model, "VpcConfig", "SecurityGroupIds")["max"],
         "job_limits.job_name_max": model.shape_for("JobName").metadata["max"],
         "job_limits.tag_key_limits": _member(model, "Tag", "Key"),
         "job_limits.tag_value_limits": _member(model, "Tag", "Value"),

@@ -97,3 +97,59 @@ def test_floor_has_the_app_outputs_and_rules(
     floor_template = floor_templates[floor_stack]
     for section in ("Outputs", "Rules"):
         assert sorted(floor_template.get(section, {})) == sorted(app_template.get(section, {}))
+
+
+#: The settings of a Lambda function the floor must share with the app's.
+_FUNCTION_SETTINGS = (
+    "Runtime",
+    "Handler",
+    "MemorySize",
+    "EphemeralStorage",
+    "Architectures",
+    "Timeout",
+)
+
+
+def _functions(template: dict[str, Any]) -> Counter[str]:
+    """Each Lambda function's settings that shape its cost and its role in the stack."""
+    settings = Counter[str]()
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Lambda::Function":
+            properties = resource["Properties"]
+            shown = {key: properties.get(key) for key in _FUNCTION_SETTINGS}
+            shown["environment key"] = "KmsKeyArn" in properties
+            shown["layers"] = len(properties.get("Layers", []))
+            settings[json.dumps(shown, sort_keys=True)] += 1
+    return settings
+
+
+@pytest.mark.parametrize("floor_stack", sorted(APP_STACK))
+def test_floor_functions_are_the_apps(
+    floor_stack: str,
+    app_templates: dict[str, dict[str, Any]],
+    floor_templates: dict[str, dict[str, Any]],
+) -> None:
+    # The same functions, not only as many: the library runs its uploads on a
+    # BucketDeployment function of its own (1024 MiB, 512 MiB ephemeral storage, its
+    # environment under the handler's key); a floor on BucketDeployment's default one
+    # would build, bundle and time another function.
+    app_functions = _functions(app_templates[APP_STACK[floor_stack]])
+    floor_functions = _functions(floor_templates[floor_stack])
+    assert floor_functions == app_functions
+
+
+@pytest.mark.parametrize("floor_stack", sorted(APP_STACK))
+def test_floor_uploads_as_the_app_does(
+    floor_stack: str,
+    app_templates: dict[str, dict[str, Any]],
+    floor_templates: dict[str, dict[str, Any]],
+) -> None:
+    # The upload's custom resource takes the same properties (encryption stated, ...).
+    def uploads(template: dict[str, Any]) -> list[list[str]]:
+        return sorted(
+            sorted(resource["Properties"])
+            for resource in template["Resources"].values()
+            if resource["Type"] == "Custom::CDKBucketDeployment"
+        )
+
+    assert uploads(floor_templates[floor_stack]) == uploads(app_templates[APP_STACK[floor_stack]])

@@ -178,6 +178,26 @@ def test_cdk_nag_is_loaded_only_by_the_packs() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
 
 
+def test_an_app_that_uploads_no_documents_never_loads_aws_s3_deployment(tmp_path: Path) -> None:
+    # Only an upload of documents needs aws_s3_deployment: the example app with its packs
+    # off and its documents already in S3 builds and synthesizes without importing it.
+    code = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "import aws_cdk\n"
+        "from app import ROOT, build_app\n"
+        "context = json.loads((ROOT / 'cdk.json').read_text())['context']\n"
+        "context['input_s3_uri'] = 's3://example-documents/input/'\n"
+        f"app = aws_cdk.App(context=context, outdir={str(tmp_path)!r})\n"
+        "stacks = build_app(app, compliance_checks=False).synth().stacks\n"
+        "assert len(stacks) == 2, stacks\n"
+        "assert 'aws_cdk.aws_s3_deployment' not in sys.modules, 'loaded aws_s3_deployment'\n"
+        "assert 'cdk_nag' not in sys.modules, 'loaded cdk_nag'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def test_no_module_of_the_package_is_over_the_limit() -> None:
     # The handler's folder counts once, as lambda/ (the package sees it again as _lambda).
     package = [p for p in PACKAGE.rglob("*.py") if "_lambda" not in p.relative_to(PACKAGE).parts]

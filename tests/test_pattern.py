@@ -614,7 +614,12 @@ def test_the_flywheel_model_types_are_the_apis() -> None:
 
     assert sorted(FLYWHEEL_JOB_TYPES) == sorted(api_model.enum_values("ModelType"))
     # ... and the prop's type says the same to a type checker.
-    hint = get_type_hints(ComprehendAnalysis.__init__)["flywheel_model_type"]
+    # The module imports aws_s3_deployment for type checkers only (an app that uploads no
+    # documents never loads it): the annotations name it as ``s3deploy``.
+    from aws_cdk import aws_s3_deployment as s3deploy
+
+    hints = get_type_hints(ComprehendAnalysis.__init__, localns={"s3deploy": s3deploy})
+    hint = hints["flywheel_model_type"]
     (literal, _none) = get_args(hint)
     assert sorted(get_args(literal)) == sorted(FLYWHEEL_JOB_TYPES)
 

@@ -11,11 +11,10 @@ as ``output_s3_uri=``, a flywheel as ``flywheel_arn=``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from comprehend_jobs._private import analysis_rules, checked_job
@@ -29,6 +28,11 @@ from comprehend_jobs.job_types import ENTITIES_DETECTION
 from comprehend_jobs.jobs import AnalysisJob, DocumentClassificationJob, EntityRecognitionJob
 from comprehend_jobs.network import JobNetwork
 from comprehend_jobs.storage import JobStorage
+
+if TYPE_CHECKING:
+    # Annotations only: aws_s3_deployment is loaded where documents are uploaded
+    # (_private/input_documents.py), so an app that uploads none never loads it.
+    from aws_cdk import aws_s3_deployment as s3deploy
 
 __all__ = [
     "ComprehendAnalysis",

@@ -18,9 +18,10 @@ def move_inline_policy_to_managed(scope: Construct, id: str, role: iam.Role) -> 
     role later lands in it too; the inline policy leaves the tree. Dependents of the role
     that must wait for its permissions should depend on the returned policy.
     """
-    inline = role.node.try_find_child("DefaultPolicy")
+    node = role.node  # each ``.node`` is a round trip into jsii
+    inline = node.try_find_child("DefaultPolicy")
     if not isinstance(inline, iam.Policy):
-        raise ValueError(f"{role.node.path} has no inline default policy to move")
+        raise ValueError(f"{node.path} has no inline default policy to move")
     managed = iam.ManagedPolicy(scope, id, document=inline.document, roles=[role])
-    role.node.try_remove_child("DefaultPolicy")
+    node.try_remove_child("DefaultPolicy")
     return managed

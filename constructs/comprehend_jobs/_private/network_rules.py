@@ -19,11 +19,22 @@ from comprehend_jobs._private import api_model
 from comprehend_jobs._private.s3_routes import route_table_id
 from comprehend_jobs._private.validation import Problems, bool_fix
 
-#: What Comprehend's VpcConfig accepts (its list shapes' maximums in the API model).
-MAX_SUBNETS: int = api_model.shape_metadata(api_model.member_shape("VpcConfig", "Subnets"))["max"]
-MAX_SECURITY_GROUPS: int = api_model.shape_metadata(
-    api_model.member_shape("VpcConfig", "SecurityGroupIds")
-)["max"]
+# What Comprehend's VpcConfig accepts (its list shapes' maximums in the API model), read
+# when a rule needs them rather than at import: importing the package reads nothing of
+# botocore's model (about 25 ms), which many apps never need (the example app's defaults
+# check no limit of it).
+
+
+def max_subnets() -> int:
+    """The most subnets ``VpcConfig.Subnets`` takes."""
+    return int(api_model.shape_metadata(api_model.member_shape("VpcConfig", "Subnets"))["max"])
+
+
+def max_security_groups() -> int:
+    """The most security groups ``VpcConfig.SecurityGroupIds`` takes."""
+    return int(
+        api_model.shape_metadata(api_model.member_shape("VpcConfig", "SecurityGroupIds"))["max"]
+    )
 
 
 def is_vpc(value: object) -> bool:
@@ -166,11 +177,11 @@ def select_job_subnets(
         )
         return None
     subnets = list(selected.subnets)
-    if not Token.is_unresolved(selected.subnet_ids) and not (1 <= len(subnets) <= MAX_SUBNETS):
+    if not Token.is_unresolved(selected.subnet_ids) and not (1 <= len(subnets) <= max_subnets()):
         problems.add(
             "subnet_selection",
             [s.subnet_id for s in subnets],
-            f"1 to {MAX_SUBNETS} subnets (Comprehend VpcConfig)",
+            f"1 to {max_subnets()} subnets (Comprehend VpcConfig)",
             "narrow the selection (e.g. one_per_az=True) or add private subnets",
         )
     if selected.has_public:
@@ -200,11 +211,11 @@ def check_subnets_by_ids(
             "True adds an S3 gateway endpoint to the jobs' VPC, and only subnets were given",
             "pass existing_vpc (with its subnets' route table IDs), or omit s3_gateway_endpoint",
         )
-    if not 1 <= len(subnets) <= MAX_SUBNETS:
+    if not 1 <= len(subnets) <= max_subnets():
         problems.add(
             "subnet_selection",
             [s.subnet_id for s in subnets],
-            f"1 to {MAX_SUBNETS} subnets (Comprehend VpcConfig)",
+            f"1 to {max_subnets()} subnets (Comprehend VpcConfig)",
             "pass fewer subnets",
         )
     return subnets
@@ -249,9 +260,11 @@ def check_created_vpc(
                 "pass a network address such as '10.20.0.0/16'",
             )
     if max_azs is not None and (
-        not isinstance(max_azs, int) or isinstance(max_azs, bool) or not 1 <= max_azs <= MAX_SUBNETS
+        not isinstance(max_azs, int)
+        or isinstance(max_azs, bool)
+        or not 1 <= max_azs <= max_subnets()
     ):
-        problems.add("max_azs", max_azs, f"1 to {MAX_SUBNETS}", "use 2 (the default) or 3")
+        problems.add("max_azs", max_azs, f"1 to {max_subnets()}", "use 2 (the default) or 3")
 
 
 def check_security_groups(
@@ -268,11 +281,11 @@ def check_security_groups(
             "a list of ec2.ISecurityGroup",
             "pass [ec2.SecurityGroup.from_security_group_id(...)]",
         )
-    elif not 1 <= len(security_groups) <= MAX_SECURITY_GROUPS:
+    elif not 1 <= len(security_groups) <= max_security_groups():
         problems.add(
             "security_groups",
             [g.security_group_id for g in security_groups],
-            f"1 to {MAX_SECURITY_GROUPS} security groups (Comprehend VpcConfig)",
+            f"1 to {max_security_groups()} security groups (Comprehend VpcConfig)",
             "pass at most 5 groups, or omit security_groups to get one created",
         )
     if s3_prefix_list_id is not None:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import Token
-
-from comprehend_jobs._private.validation import Problems
+from comprehend_jobs._private.validation import Problems, is_unresolved
 
 #: Default prefixes: a trailing "/" so "input/" never matches "input2/...".
 DEFAULT_INPUT_PREFIX = "input/"
@@ -29,7 +27,7 @@ def prefix_problem(value: object) -> str | None:
     """Why ``value`` is not a valid prefix, or None when it is (tokens are not checked)."""
     if not isinstance(value, str):
         return "not a string"
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return None
     if value.lower().startswith("s3://"):
         return "is an S3 URI, not a key prefix"
@@ -70,7 +68,7 @@ def is_object_key(value: object) -> bool:
     key would refuse the job all of them."""
     return (
         isinstance(value, str)
-        and not Token.is_unresolved(value)
+        and not is_unresolved(value)
         and _FILE_NAME.search(value) is not None
         and prefix_problem(value + "/") is None
     )

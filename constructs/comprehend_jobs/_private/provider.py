@@ -15,7 +15,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
-from constructs import Construct
+from constructs import Construct, Node
 
 from comprehend_jobs._private.managed_policies import move_inline_policy_to_managed
 from comprehend_jobs.compliance.acknowledgments import (
@@ -101,36 +101,34 @@ class JobProvider(Construct):
                 level=sfn.LogLevel.ALL,
             ),
         )
+        # Found once (each ``.node`` and ``find_child`` is a round trip into jsii).
+        provider_node = self.provider.node
+        on_event, is_complete, on_timeout = (
+            _framework_function(provider_node, name)
+            for name in ("framework-onEvent", "framework-isComplete", "framework-onTimeout")
+        )
         # The framework's grants (invoke, GetFunction, StartExecution), kept and managed.
         self.handler.keep_framework_policy_managed(
             on_event_role_id,
             on_event_role,
-            functions=[self._framework_function("framework-onEvent")],
+            functions=[on_event],
             invoked=invoked,
             log_group=framework_logs,
         )
         self.handler.keep_framework_policy_managed(
             complete_role_id,
             complete_role,
-            functions=[
-                self._framework_function("framework-isComplete"),
-                self._framework_function("framework-onTimeout"),
-            ],
+            functions=[is_complete, on_timeout],
             invoked=invoked,
             log_group=framework_logs,
         )
         # On each framework function, not on the whole Provider: an acknowledgment covers
         # no more than the resources that have the finding.
-        for child in self.provider.node.children:
+        for child in provider_node.children:
             if isinstance(child, lambda_.Function):
                 acknowledge(child, DEPLOY_TIME_FUNCTIONS)
                 skip_checks(child, DEPLOY_TIME_FUNCTION)
-        _harden_waiter(self.provider)
-
-    def _framework_function(self, id: str) -> lambda_.Function:
-        function = self.provider.node.find_child(id)
-        assert isinstance(function, lambda_.Function)
-        return function
+        _harden_waiter(provider_node, framework_functions=[is_complete, on_timeout])
 
     @property
     def service_token(self) -> str:
@@ -138,20 +136,28 @@ class JobProvider(Construct):
         return self.provider.service_token
 
 
-def _harden_waiter(provider: cr.Provider) -> None:
+def _framework_function(provider_node: Node, id: str) -> lambda_.Function:
+    function = provider_node.find_child(id)
+    assert isinstance(function, lambda_.Function)
+    return function
+
+
+def _harden_waiter(provider_node: Node, *, framework_functions: list[lambda_.Function]) -> None:
     """Trace the framework's waiter state machine and keep its role's policy managed.
 
     The Provider builds the waiter, its role and the role's (inline) policy itself, with
     no props for tracing or the role; these are the two fixes configuration can make.
+    ``framework_functions``: the functions the waiter invokes (isComplete, onTimeout).
     """
-    waiter = provider.node.find_child("waiter-state-machine")
+    waiter = provider_node.find_child("waiter-state-machine")
     assert isinstance(waiter, Construct)
-    state_machine = waiter.node.default_child
+    waiter_node = waiter.node
+    state_machine = waiter_node.default_child
     assert isinstance(state_machine, sfn.CfnStateMachine)
     state_machine.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(
         enabled=True
     )
-    role = waiter.node.find_child("Role")
+    role = waiter_node.find_child("Role")
     assert isinstance(role, iam.Role)
     role.add_to_principal_policy(
         iam.PolicyStatement(
@@ -168,14 +174,8 @@ def _harden_waiter(provider: cr.Provider) -> None:
     state_machine.node.add_dependency(managed)
     acknowledge(managed, NO_RESOURCE_LEVEL_PERMISSIONS)
     skip_checks(managed, NO_RESOURCE_LEVEL_ACTIONS, only=["CKV_AWS_111"])
-    framework_functions = [
-        provider.node.find_child(name) for name in ("framework-isComplete", "framework-onTimeout")
-    ]
     acknowledge(
         managed,
         PROVIDER_FRAMEWORK_INVOKE,
-        applies_to=resource_details(
-            managed,
-            [f"{f.function_arn}:*" for f in framework_functions if isinstance(f, lambda_.Function)],
-        ),
+        applies_to=resource_details(managed, [f"{f.function_arn}:*" for f in framework_functions]),
     )

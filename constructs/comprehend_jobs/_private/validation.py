@@ -97,11 +97,22 @@ def is_unresolved(value: Any) -> bool:
     """True for CDK tokens, whose value is only known at deploy time (never validated)."""
     if value is None:
         return False
+    if isinstance(value, str) and not may_be_token(value):
+        return False
     if isinstance(value, str | int | float):
         return Token.is_unresolved(value)
     if isinstance(value, list):
         return Token.is_unresolved(value)
     return False
+
+
+def may_be_token(value: str) -> bool:
+    """False for a string that holds no token, told without a round trip into jsii.
+
+    A token encoded in a string always holds its marker (``${Token[...]}``, ``#{Token[``
+    for a list's): a string without ``Token[`` is one ``Token.is_unresolved`` would call
+    resolved. Only the strings that may hold one are asked about."""
+    return "Token[" in value
 
 
 def bool_fix(prop: str, value: Any) -> str:

@@ -11,6 +11,7 @@ whole library) and importable, so a compliance test can list it as an inventory.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -233,8 +234,24 @@ def acknowledge(
             ids.extend(finding.replace("{}", detail) for detail in applies_to or ())
         else:
             ids.append(finding)
-    Validations.of(scope).acknowledge(*(Acknowledgment(id=i, reason=k.reason) for i in ids))
+    _validations(scope).acknowledge(*(Acknowledgment(id=i, reason=k.reason) for i in ids))
     return ids
+
+
+#: ``Validations.of`` by scope. It is a round trip into jsii that only wraps the scope
+#: (``new Validations(scope)``, nothing kept), and the library acknowledges on many of
+#: its constructs more than once; weak, so a scope's entry goes with the scope.
+_VALIDATIONS: weakref.WeakKeyDictionary[IConstruct, Validations] = weakref.WeakKeyDictionary()
+
+
+def _validations(scope: IConstruct) -> Validations:
+    try:
+        validations = _VALIDATIONS.get(scope)
+    except TypeError:  # a scope that takes no weak reference: looked up every time
+        return Validations.of(scope)
+    if validations is None:
+        validations = _VALIDATIONS[scope] = Validations.of(scope)
+    return validations
 
 
 def flatten_reference(value: Any) -> str:
