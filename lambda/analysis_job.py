@@ -158,9 +158,8 @@ class JobFailedError(RuntimeError):
     """The job ended FAILED or STOPPED while the stack was waiting for it."""
 
 
-@functools.cache
-def _client() -> BaseClient:
-    """The Comprehend client, created once per container."""
+def _new_client(service: str) -> BaseClient:
+    """A boto3 client with the handler's retries and timeouts, in the function's Region."""
     import boto3
     from botocore.config import Config
 
@@ -171,18 +170,19 @@ def _client() -> BaseClient:
         read_timeout=60,
         user_agent_extra="comprehend-jobs",
     )
-    return boto3.client("comprehend", region_name=region, config=config)
+    return boto3.client(service, region_name=region, config=config)
+
+
+@functools.cache
+def _client() -> BaseClient:
+    """The Comprehend client, created once per container."""
+    return _new_client("comprehend")
 
 
 @functools.cache
 def _cloudformation() -> BaseClient:
     """The CloudFormation client (to read the stack's status), created once per container."""
-    import boto3
-    from botocore.config import Config
-
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    config = Config(retries=dict(RETRY_CONFIG), connect_timeout=10, read_timeout=60)
-    return boto3.client("cloudformation", region_name=region, config=config)
+    return _new_client("cloudformation")
 
 
 def _in_update_cleanup(stack_id: str) -> bool:

@@ -30,10 +30,12 @@ def load_event() -> Callable[[str], dict[str, Any]]:
 
 @pytest.fixture(autouse=True)
 def fresh_handler_client() -> Iterator[None]:
-    """The handler caches its client per container; each test starts a new container."""
+    """The handler caches its clients per container; each test starts a new container."""
     analysis_job._client.cache_clear()
+    analysis_job._cloudformation.cache_clear()
     yield
     analysis_job._client.cache_clear()
+    analysis_job._cloudformation.cache_clear()
 
 
 class MotoJobs:
