@@ -78,7 +78,8 @@ __all__ = [
 ]
 
 _SERVICE_PRINCIPAL = "comprehend.amazonaws.com"
-_POLICY_DESCRIPTION = "Amazon Comprehend job data access (comprehend-jobs)"
+#: The role's default description, and the start of its managed policy's.
+_DESCRIPTION = "Amazon Comprehend job data access (comprehend-jobs)"
 
 #: The EC2 actions Comprehend documents for jobs in a VPC (Developer Guide, usingVPC).
 _VPC_ACTIONS: tuple[str, ...] = (
@@ -431,7 +432,7 @@ class DataAccessRole(_DataAccessRoleBase):
             self,
             "Role",
             role_name=role_name,
-            description=description or _POLICY_DESCRIPTION,
+            description=description or _DESCRIPTION,
             assumed_by=iam.ServicePrincipal(
                 _SERVICE_PRINCIPAL,
                 conditions={
@@ -470,7 +471,7 @@ class DataAccessRole(_DataAccessRoleBase):
             cfn = self._policy.node.default_child
             assert isinstance(cfn, iam.CfnManagedPolicy)
             cfn.description = Lazy.uncached_string(
-                DescriptionWithDigest(self._policy, _POLICY_DESCRIPTION)
+                DescriptionWithDigest(self._policy, _DESCRIPTION)
             )
         return self._policy
 
@@ -531,7 +532,7 @@ class DataAccessRole(_DataAccessRoleBase):
 
 @jsii.implements(IValidation)
 class _JobTypesValidation:
-    """Fails synth when no job type uses the role (the trust would match nothing)."""
+    """Fails synth when no job type uses the role: a role nothing runs as is a mistake."""
 
     def __init__(self, owner: DataAccessRole) -> None:
         self._owner = owner
@@ -540,9 +541,9 @@ class _JobTypesValidation:
         if self._owner.job_types:
             return []
         return [
-            f"DataAccessRole {self._owner.node.path}: no job type uses this role, so its "
-            "trust policy would allow no aws:SourceArn. Fix: pass job_types=[...] or call "
-            "allow_job_type(...) (job constructs do this), or remove the role."
+            f"DataAccessRole {self._owner.node.path}: no job type uses this role, so no job "
+            "runs as it. Fix: pass job_types=[...] or call allow_job_type(...) (job "
+            "constructs do this), or remove the role."
         ]
 
 
